@@ -1,0 +1,87 @@
+"""pytest: failures from the JUnit XML report; in ci, the coverage gate from coverage JSON.
+
+Before a push the suite runs quick (-x -q, no coverage); in the ci layer it runs in full
+with pytest-cov, and a total below the config's `coverage` fails the check with the figure.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from gates.checks.base import CheckContext, ProcessOutput, Tool, relative, tail
+from gates.results import Finding, Outcome, Status
+
+_NO_TESTS = 5
+
+
+def _junit(ctx: CheckContext) -> Path:
+    return ctx.workdir / "junit.xml"
+
+
+def _coverage(ctx: CheckContext) -> Path:
+    return ctx.workdir / "coverage.json"
+
+
+def build(ctx: CheckContext) -> list[str]:
+    args = ["pytest", *ctx.spec.args, f"--junitxml={_junit(ctx)}", "-o", "junit_family=xunit1"]
+    if ctx.layer != "ci":
+        return [*args, "-x", "-q"]
+    has_source = any(a == "--cov" or a.startswith("--cov=") for a in ctx.spec.args)
+    return [*args, *([] if has_source else ["--cov"]), f"--cov-report=json:{_coverage(ctx)}"]
+
+
+def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
+    if out.returncode == _NO_TESTS:
+        return Outcome.error("pytest collected no tests")
+    if not _junit(ctx).is_file():
+        return Outcome.error(f"pytest exited with {out.returncode}: {tail(out.stdout + out.stderr)}")
+    from xml.etree.ElementTree import ParseError  # nosec B405: our own pytest run wrote it
+
+    try:
+        failures = _failures(_junit(ctx), ctx)
+    except ParseError as exc:
+        return Outcome.error(f"pytest wrote a JUnit report gates cannot parse: {exc}")
+    if failures:
+        return Outcome(Status.FAILED, failures, f"{len(failures)} test(s) failed")
+    if out.returncode != 0:
+        return Outcome.error(f"pytest exited with {out.returncode}: {tail(out.stdout + out.stderr)}")
+    if ctx.layer != "ci":
+        return Outcome(Status.PASSED)
+    return _coverage_gate(ctx)
+
+
+def _failures(junit: Path, ctx: CheckContext) -> tuple[Finding, ...]:
+    from xml.etree import ElementTree  # nosec B405: imported late, off the commit's hot path
+
+    root = ElementTree.parse(junit).getroot()  # nosec B314: our own pytest run wrote this file
+    found = []
+    for case in root.iter("testcase"):
+        for problem in (*case.findall("failure"), *case.findall("error")):
+            line = case.get("line")
+            found.append(
+                Finding(
+                    path=relative(case.get("file") or "", ctx.root) or None,
+                    line=int(line) + 1 if line and line.isdigit() else None,
+                    column=None,
+                    rule=f"test-{problem.tag}",
+                    message=f"{case.get('classname')}::{case.get('name')}: "
+                    + (problem.get("message") or "failed").splitlines()[0][:300],
+                )
+            )
+    return tuple(found)
+
+
+def _coverage_gate(ctx: CheckContext) -> Outcome:
+    try:
+        total = float(json.loads(_coverage(ctx).read_text())["totals"]["percent_covered"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return Outcome.error(f"pytest-cov wrote no usable coverage report ({exc}); pip install pytest-cov")
+    figure = f"coverage {total:.1f}% (gate {ctx.coverage:g}%)"
+    if total + 1e-9 < ctx.coverage:
+        finding = Finding(None, None, None, "coverage", f"total {figure}")
+        return Outcome(Status.FAILED, (finding,), figure)
+    return Outcome(Status.PASSED, (), figure)
+
+
+TOOL = Tool("pytest", "pip install pytest pytest-cov", (), False, build, parse)

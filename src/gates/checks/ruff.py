@@ -1,0 +1,56 @@
+"""ruff: the formatter (check only) and the linter, which share one JSON output shape."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gates.checks.base import CheckContext, ProcessOutput, Tool, load_json, relative, tail
+from gates.results import Finding, Outcome, Status
+
+INSTALL = "pip install ruff"
+
+
+def build_format(ctx: CheckContext) -> list[str]:
+    # --force-exclude: a file named explicitly still obeys the project's ruff excludes.
+    return ["ruff", "format", "--check", "--force-exclude", "--output-format", "json",
+            *ctx.spec.args, "--", *ctx.files]  # fmt: skip
+
+
+def build_lint(ctx: CheckContext) -> list[str]:
+    # --no-fix: a project's `fix = true` would otherwise rewrite files during a check.
+    return ["ruff", "check", "--no-fix", "--force-exclude", "--output-format", "json",
+            *ctx.spec.args, "--", *ctx.files]  # fmt: skip
+
+
+def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
+    if out.returncode not in (0, 1) and not out.stdout.strip().startswith("["):
+        return Outcome.error(f"ruff exited with {out.returncode}: {tail(out.stderr or out.stdout)}")
+    try:
+        items: list[dict[str, Any]] = load_json(out.stdout or "[]", "ruff")
+        findings = tuple(_finding(item, ctx) for item in items)
+    except (ValueError, KeyError, TypeError) as exc:
+        return Outcome.error(str(exc))
+    if findings:
+        return Outcome(Status.FAILED, findings, f"{len(findings)} finding(s)")
+    if out.returncode != 0:
+        return Outcome.error(f"ruff exited with {out.returncode}: {tail(out.stderr)}")
+    return Outcome(Status.PASSED)
+
+
+def _finding(item: dict[str, Any], ctx: CheckContext) -> Finding:
+    location = item.get("location") or {}
+    code = item.get("code") or "ruff"
+    message = item["message"]
+    if code == "unformatted":
+        message = "would be reformatted by `ruff format`"
+    return Finding(
+        path=relative(item["filename"], ctx.root),
+        line=location.get("row"),
+        column=location.get("column"),
+        rule=code,
+        message=message,
+    )
+
+
+FORMAT = Tool("ruff-format", INSTALL, ("python",), True, build_format, parse)
+LINT = Tool("ruff-lint", INSTALL, ("python",), True, build_lint, parse)

@@ -1,0 +1,65 @@
+"""The files a layer looks at, from git: staged for pre-commit, tracked for the rest."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+_SKIPPED_DIRS = {".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", "build", "dist",
+                 ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox", ".nox"}  # fmt: skip
+
+
+class GitError(Exception):
+    """git is missing or refused; the message says what to do."""
+
+
+def _git(args: list[str], cwd: Path) -> str:
+    try:
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed; install git or pass --files") from None
+    if done.returncode != 0:
+        raise GitError(f"git {args[0]} failed: {done.stderr.strip()}")
+    return done.stdout
+
+
+def toplevel(cwd: Path) -> Path | None:
+    """The top of the work tree that holds `cwd`, or None outside a repository."""
+    try:
+        return Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+    except GitError:
+        return None
+
+
+def _split(output: str) -> list[str]:
+    return [name for name in output.split("\0") if name]
+
+
+def staged_files(root: Path) -> list[str]:
+    """Files added, copied, modified or renamed in the index, relative to `root`."""
+    out = _git(["diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z", "--relative"], root)
+    return [name for name in _split(out) if _is_regular(root / name)]
+
+
+def tracked_files(root: Path) -> list[str]:
+    """Every tracked file under `root` that exists, relative to `root`."""
+    names = _split(_git(["ls-files", "-z", "--cached"], root))
+    return [name for name in names if _is_regular(root / name)]
+
+
+def _is_regular(path: Path) -> bool:
+    # Symlinks and submodules are not files a checker can read as source.
+    return path.is_file() and not path.is_symlink()
+
+
+def walk_files(root: Path) -> list[str]:
+    """Every file under `root`, for a project that is not in a git repository."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.endswith(".egg-info"))
+        base = Path(folder).relative_to(root)
+        found.extend((base / name).as_posix() for name in sorted(files))
+    return found
