@@ -42,13 +42,13 @@ def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
         failures = _failures(_junit(ctx), ctx)
     except ParseError as exc:
         return Outcome.error(f"pytest wrote a JUnit report gates cannot parse: {exc}")
-    if failures:
-        return Outcome(Status.FAILED, failures, f"{len(failures)} test(s) failed")
-    if out.returncode != 0:
+    if not failures and out.returncode != 0:
         return Outcome.error(f"pytest exited with {out.returncode}: {tail(out.stdout + out.stderr)}")
-    if ctx.layer != "ci":
-        return Outcome(Status.PASSED)
-    return _coverage_gate(ctx)
+    gate = _coverage_gate(ctx) if ctx.layer == "ci" else Outcome(Status.PASSED)
+    if not failures:
+        return gate
+    message = f"{len(failures)} test(s) failed" + (f"; {gate.message}" if gate.message else "")
+    return Outcome(Status.FAILED, failures + gate.findings, message)
 
 
 def _failures(junit: Path, ctx: CheckContext) -> tuple[Finding, ...]:
