@@ -14,7 +14,9 @@ GatesRunner = Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads or writes the developer's home or git config."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
@@ -45,7 +47,9 @@ def write(root: Path, files: dict[str, str]) -> None:
 def make_repo(tmp_path: Path) -> Callable[..., Path]:
     """A real git repository holding `files`, staged (and committed when asked)."""
 
-    def make(files: dict[str, str] | None = None, *, commit: bool = False, name: str = "repo") -> Path:
+    def make(
+        files: dict[str, str] | None = None, *, commit: bool = False, name: str = "repo"
+    ) -> Path:
         root = tmp_path / name
         root.mkdir()
         git(root, "init", "-q", "-b", "main")
@@ -71,4 +75,4 @@ def run_gates(cwd: Path, *args: str, env: dict[str, str] | None = None,
 
 @pytest.fixture
 def gates() -> Iterator[GatesRunner]:
-    yield run_gates
+    return run_gates

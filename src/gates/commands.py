@@ -14,7 +14,7 @@ from types import FrameType
 from gates import __version__
 from gates.cli import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from gates.config import LAYERS, ConfigError, LoadedConfig, load_config
-from gates.events import EventBus
+from gates.events import EventBus, Handler
 from gates.pipeline.service import RunRequest, UsageError, run_layer
 from gates.vcs import git
 
@@ -31,22 +31,34 @@ def build_parser() -> argparse.ArgumentParser:
     scope.add_argument("--files", nargs="+", metavar="FILE", help="check these files")
     run.add_argument("--only", nargs="+", default=[], metavar="CHECK", help="run only these")
     run.add_argument("--skip", nargs="+", default=[], metavar="CHECK", help="leave these out")
-    run.add_argument("--no-fail-fast", action="store_true", help="run every stage, even after a failure")
+    run.add_argument(
+        "--no-fail-fast", action="store_true", help="run every stage, even after a failure"
+    )
     run.add_argument("--json", action="store_true", help="print the run record as JSON instead")
-    run.add_argument("paths", nargs="*", metavar="-- FILE", help="files, after --, like --files")
+    run.epilog = (
+        "Files after -- are checked as with --files, whatever their names: gates run ci -- -rf"
+    )
 
     config = verbs.add_parser("config", help="print the effective config")
     config.add_argument("--json", action="store_true", help="as JSON instead of TOML")
     config.add_argument("--schema", action="store_true", help="print the config's JSON Schema")
 
     init = verbs.add_parser("init", help="write a minimal [tool.gates] config")
-    init.add_argument("--preset", default="python", help="the preset to start from (default: python)")
+    init.add_argument(
+        "--preset", default="python", help="the preset to start from (default: python)"
+    )
     init.add_argument("--force", action="store_true", help="replace an existing gates config")
     return parser
 
 
 def dispatch(argv: Sequence[str]) -> int:
+    argv, after_dashes = list(argv), []
+    if "--" in argv:
+        # Files after -- may look like options (a file named -rf): split them off first.
+        cut = argv.index("--")
+        argv, after_dashes = argv[:cut], argv[cut + 1 :]
     args = build_parser().parse_args(argv)
+    args.paths = after_dashes
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         if args.command == "run":
@@ -73,7 +85,7 @@ def _load(cwd: Path) -> LoadedConfig:
 def cmd_run(args: argparse.Namespace) -> int:
     cwd = Path.cwd()
     loaded = _load(cwd)
-    files = args.files if args.files is not None else (args.paths or None)
+    files = [*(args.files or []), *args.paths] or None
     request = RunRequest(
         layer=args.layer,
         cwd=cwd,
@@ -98,7 +110,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK if outcome.passed else EXIT_FAILED
 
 
-def _console() -> object:
+def _console() -> Handler:
     if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
         from gates.reports.rich_console import RichConsole
 

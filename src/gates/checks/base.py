@@ -50,7 +50,9 @@ def load_json(text: str, tool: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{tool} printed output gates cannot parse ({exc}): {tail(text)}") from None
+        raise ValueError(
+            f"{tool} printed output gates cannot parse ({exc}): {tail(text)}"
+        ) from None
 
 
 def tail(text: str, lines: int = 12) -> str:

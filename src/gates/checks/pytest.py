@@ -35,7 +35,9 @@ def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
     if out.returncode == _NO_TESTS:
         return Outcome.error("pytest collected no tests")
     if not _junit(ctx).is_file():
-        return Outcome.error(f"pytest exited with {out.returncode}: {tail(out.stdout + out.stderr)}")
+        return Outcome.error(
+            f"pytest exited with {out.returncode}: {tail(out.stdout + out.stderr)}"
+        )
     from xml.etree.ElementTree import ParseError  # nosec B405: our own pytest run wrote it
 
     try:
@@ -43,7 +45,9 @@ def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
     except ParseError as exc:
         return Outcome.error(f"pytest wrote a JUnit report gates cannot parse: {exc}")
     if not failures and out.returncode != 0:
-        return Outcome.error(f"pytest exited with {out.returncode}: {tail(out.stdout + out.stderr)}")
+        return Outcome.error(
+            f"pytest exited with {out.returncode}: {tail(out.stdout + out.stderr)}"
+        )
     gate = _coverage_gate(ctx) if ctx.layer == "ci" else Outcome(Status.PASSED)
     if not failures:
         return gate
@@ -54,7 +58,7 @@ def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
 def _failures(junit: Path, ctx: CheckContext) -> tuple[Finding, ...]:
     from xml.etree import ElementTree  # nosec B405: imported late, off the commit's hot path
 
-    root = ElementTree.parse(junit).getroot()  # nosec B314: our own pytest run wrote this file
+    root = ElementTree.parse(junit).getroot()  # noqa: S314  # nosec B314: our own pytest wrote it
     found = []
     for case in root.iter("testcase"):
         for problem in (*case.findall("failure"), *case.findall("error")):
@@ -76,7 +80,9 @@ def _coverage_gate(ctx: CheckContext) -> Outcome:
     try:
         total = float(json.loads(_coverage(ctx).read_text())["totals"]["percent_covered"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return Outcome.error(f"pytest-cov wrote no usable coverage report ({exc}); pip install pytest-cov")
+        return Outcome.error(
+            f"pytest-cov wrote no usable coverage report ({exc}); pip install pytest-cov"
+        )
     figure = f"coverage {total:.1f}% (gate {ctx.coverage:g}%)"
     if total + 1e-9 < ctx.coverage:
         finding = Finding(None, None, None, "coverage", f"total {figure}")

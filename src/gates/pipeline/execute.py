@@ -63,4 +63,6 @@ def _run_tool(
             return Outcome(Status.TIMEOUT), argv
         if done.cancelled:
             return Outcome(Status.SKIPPED, (), "cancelled: a check in its stage failed"), argv
-        return planned.tool.parse(ctx, ProcessOutput(done.returncode, done.stdout, done.stderr)), argv
+        return planned.tool.parse(
+            ctx, ProcessOutput(done.returncode, done.stdout, done.stderr)
+        ), argv

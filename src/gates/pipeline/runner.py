@@ -66,7 +66,9 @@ def _finish(
     elapsed = time.monotonic() - started
     over = elapsed > plan.budget or any(r.status is Status.TIMEOUT for r in results)
     if over:
-        ran = sorted((r for r in results if r.status is not Status.SKIPPED), key=lambda r: -r.duration)
+        ran = sorted(
+            (r for r in results if r.status is not Status.SKIPPED), key=lambda r: -r.duration
+        )
         culprits = tuple((r.name, round(r.duration, 3)) for r in ran[:3])
         bus.publish(BudgetExceeded(run_id, plan.layer, plan.budget, elapsed, culprits))
     passed = not over and not any(r.status.blocks for r in results)
@@ -110,15 +112,22 @@ def _run_parallel(
             bus.publish(CheckStarted(run_id, check.name, check.stage))
             futures[pool.submit(execute, check, plan, deadline, groups)] = check
         pending = set(futures)
-        while pending:
-            finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-            for future in finished:
-                result = _result_of(future, futures[future])
-                done[result.name] = result
-                bus.publish(CheckFinished(run_id, result))
-                if result.status.blocks and plan.fail_fast and not groups.cancelled:
-                    groups.cancel_all()
-                    _cancel_queued(pending, futures, done, bus, run_id, result.name)
+        try:
+            while pending:
+                finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    result = _result_of(future, futures[future])
+                    done[result.name] = result
+                    bus.publish(CheckFinished(run_id, result))
+                    if result.status.blocks and plan.fail_fast and not groups.cancelled:
+                        groups.cancel_all()
+                        _cancel_queued(pending, futures, done, bus, run_id, result.name)
+        except BaseException:
+            # Ctrl-C or SIGTERM: kill the tools now, or the pool would wait for them to end.
+            groups.cancel_all()
+            for future in pending:
+                future.cancel()
+            raise
     return done
 
 

@@ -31,7 +31,7 @@ def status_line(result: CheckResult) -> str:
 
 
 def detail_lines(result: CheckResult) -> list[str]:
-    if not result.message or result.status is Status.PASSED and not result.findings:
+    if not result.message or (result.status is Status.PASSED and not result.findings):
         return [f"    {result.message}"] if result.message else []
     return [f"    {line}" for line in result.message.splitlines()]
 

@@ -57,7 +57,7 @@ def _is_regular(path: Path) -> bool:
 
 def walk_files(root: Path) -> list[str]:
     """Every file under `root`, for a project that is not in a git repository."""
-    found = []
+    found: list[str] = []
     for folder, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.endswith(".egg-info"))
         base = Path(folder).relative_to(root)
