@@ -19,7 +19,7 @@ CI_ONLY = """
 [layers.pre-commit]
 budget = "5s"
 stages = [["hello"]]
-no_secret_scan = "tests of the command line"
+no_secret_scan = "tests of the command line"  # pragma: allowlist secret
 
 [layers.ci]
 budget = "{budget}"

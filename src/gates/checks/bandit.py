@@ -24,7 +24,9 @@ def _has_bandit_table(ctx: CheckContext) -> bool:
 
 def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
     if out.returncode not in (0, 1):
-        return Outcome.error(f"bandit exited with {out.returncode}: {tail(out.stderr or out.stdout)}")
+        return Outcome.error(
+            f"bandit exited with {out.returncode}: {tail(out.stderr or out.stdout)}"
+        )
     try:
         report: dict[str, Any] = load_json(out.stdout, "bandit")
         findings = tuple(_finding(item, ctx) for item in report["results"])

@@ -29,7 +29,9 @@ def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
     vulnerable = [_finding(dep, vuln) for dep in dependencies for vuln in dep.get("vulns", [])]
     skipped = [dep["name"] for dep in dependencies if dep.get("skip_reason")]
     if vulnerable:
-        return Outcome(Status.FAILED, tuple(vulnerable), f"{len(vulnerable)} known vulnerabilit(y/ies)")
+        return Outcome(
+            Status.FAILED, tuple(vulnerable), f"{len(vulnerable)} known vulnerabilit(y/ies)"
+        )
     if skipped:
         return _unaudited(ctx, skipped, len(dependencies))
     if out.returncode != 0:
@@ -44,8 +46,10 @@ def _unaudited(ctx: CheckContext, skipped: list[str], total: int) -> Outcome:
     text = f"{len(skipped)} of {total} dependencies could not be audited ({reason}): {names}"
     if ctx.spec.on_unreachable == "warn":
         warning = Finding(None, None, None, "unaudited", text, Severity.WARNING)
-        return Outcome(Status.PASSED, (warning,), f"WARNING, allowed by on_unreachable = 'warn': {text}")
-    return Outcome.error(f"{text}; to let this pass visibly, set on_unreachable = \"warn\"")
+        return Outcome(
+            Status.PASSED, (warning,), f"WARNING, allowed by on_unreachable = 'warn': {text}"
+        )
+    return Outcome.error(f'{text}; to let this pass visibly, set on_unreachable = "warn"')
 
 
 def _finding(dep: dict[str, Any], vuln: dict[str, Any]) -> Finding:

@@ -49,8 +49,12 @@ def scan(files: list[str], baseline_path: str | None) -> list[dict[str, Any]]:
             found.scan_file(name)
         new = found - known if baseline_path else found
         return [
-            {"path": path, "line": secret.line_number, "type": secret.type,
-             "hint": mask(secret.secret_value)}  # fmt: skip
+            {
+                "path": path,
+                "line": secret.line_number,
+                "type": secret.type,
+                "hint": mask(secret.secret_value),
+            }
             for path, secret in new
         ]
 

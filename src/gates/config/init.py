@@ -16,7 +16,9 @@ def init_config(root: Path, preset: str, force: bool) -> Path:
         raise ConfigError("gates init", "--preset", f"unknown preset {preset!r}; known: {known}")
     gates_toml, pyproject = root / "gates.toml", root / "pyproject.toml"
     if gates_toml.exists() and not force:
-        raise ConfigError(gates_toml.name, "", "already holds the gates config; use --force to replace it")
+        raise ConfigError(
+            gates_toml.name, "", "already holds the gates config; use --force to replace it"
+        )
     if pyproject.is_file() and not gates_toml.exists():
         _write_pyproject(pyproject, preset, force)
         return pyproject
@@ -33,7 +35,9 @@ def _table(preset: str) -> tomlkit.items.Table:
 
 def _fresh(preset: str) -> str:
     document = tomlkit.document()
-    document.add(tomlkit.comment("gates: quality gates; see `gates config` for the effective config"))
+    document.add(
+        tomlkit.comment("gates: quality gates; see `gates config` for the effective config")
+    )
     document.add("preset", preset)
     return tomlkit.dumps(document)
 

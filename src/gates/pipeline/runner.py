@@ -46,7 +46,9 @@ def run_plan(plan: Plan, bus: EventBus, run_id: str | None = None) -> RunOutcome
     try:
         for index, stage in enumerate(plan.stages):
             if stopped:
-                stage_results = [_skipped(c, "an earlier stage failed") for c in stage]
+                stage_results = [
+                    _skipped(c, c.skip_reason or "an earlier stage failed") for c in stage
+                ]
                 for result in stage_results:
                     bus.publish(CheckFinished(run_id, result))
             else:
