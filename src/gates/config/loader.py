@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
 
-from gates.config.errors import ConfigError, explain
-from gates.config.model import LAYERS, Check, Config, Layer
+from gates.config.errors import ConfigError, explain, key_path, show
+from gates.config.model import LAYERS, NAME_PATTERN, Check, Config, Layer
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -19,7 +21,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 T = TypeVar("T")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_NAME = re.compile(NAME_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,14 @@ def find_config_file(start: Path) -> Path | None:
 
 
 def _has_gates_table(pyproject: Path) -> bool:
-    # A cheap look before the real parse: most pyproject.toml files have no [tool.gates].
-    return "tool.gates" in pyproject.read_text(encoding="utf-8", errors="replace")
+    text = pyproject.read_text(encoding="utf-8", errors="replace")
+    if "gates" not in text:  # a cheap look first: most pyproject.toml files never say it
+        return False
+    try:
+        tool = tomllib.loads(text).get("tool")
+    except tomllib.TOMLDecodeError:
+        return "tool.gates" in text  # broken, and meant for gates: report the error
+    return isinstance(tool, dict) and "gates" in tool
 
 
 def read_user_settings(path: Path) -> tuple[dict[str, Any], str]:
@@ -55,8 +63,15 @@ def read_user_settings(path: Path) -> tuple[dict[str, Any], str]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(path.name, "", f"cannot be read: {exc}") from None
     if path.name == "pyproject.toml":
-        settings = data.get("tool", {}).get("gates", {})
+        tool = data.get("tool")
+        settings = tool.get("gates", {}) if isinstance(tool, dict) else {}
         return _expect_table(settings, path.name, "tool.gates"), "tool.gates."
+    if "tool" in data:
+        raise ConfigError(
+            path.name,
+            "tool",
+            "in gates.toml the settings go at the top level, without [tool.gates]",
+        )
     return data, ""
 
 
@@ -70,10 +85,19 @@ def load_config(start: Path, fallback_root: Path | None = None) -> LoadedConfig:
 
 
 def build_config(settings: dict[str, Any], source: str, prefix: str) -> Config:
-    """Merge `settings` over the preset they name, then validate the result."""
+    """Merge `settings` over the preset they name, then validate the result.
+
+    `prefix` is where the settings live in `source`: "tool.gates." in pyproject.toml, "" in
+    gates.toml; every error names its key as written in that file.
+    """
+    base = prefix.removesuffix(".")
     preset_name = settings.get("preset", "python")
     if not isinstance(preset_name, str):
-        raise ConfigError(source, prefix + "preset", "expected a preset name (a string)")
+        raise ConfigError(
+            source,
+            key_path(base, "preset"),
+            f'expected a preset name such as "python", got {show(preset_name)}',
+        )
     merged = merge(load_preset(preset_name, source, prefix), settings)
     config = validate(merged, source, prefix)
     check_references(config, source, prefix)
@@ -106,75 +130,104 @@ def load_preset(name: str, source: str, prefix: str) -> dict[str, Any]:
     path = presets_dir() / f"{name}.toml"
     if not _NAME.match(name) or not path.is_file():
         known = ", ".join(available_presets())
-        raise ConfigError(source, prefix + "preset", f"unknown preset {name!r}; known: {known}")
+        raise ConfigError(
+            source,
+            key_path(prefix.removesuffix("."), "preset"),
+            f"unknown preset {show(name)}; the presets are {known}",
+        )
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
 def validate(merged: dict[str, Any], source: str, prefix: str) -> Config:
     """Convert each table on its own so that every error names its full key path."""
+    base = prefix.removesuffix(".")
     top = {k: v for k, v in merged.items() if k not in ("layers", "checks")}
-    config = _convert(top, Config, source, prefix, merged)
-    layers = _expect_table(merged.get("layers", {}), source, prefix + "layers")
+    config = _convert(top, Config, source, base)
+    layers = _expect_table(merged.get("layers", {}), source, key_path(base, "layers"))
     for name, raw in layers.items():
-        key = f"{prefix}layers.{name}"
+        key = key_path(base, "layers", name)
         if name not in LAYERS:
-            raise ConfigError(source, key, f"unknown layer; expected one of {', '.join(LAYERS)}")
-        config.layers[name] = _convert(raw, Layer, source, key, raw)
-    checks = _expect_table(merged.get("checks", {}), source, prefix + "checks")
+            raise ConfigError(source, key, f"unknown layer; expected {_one_of(LAYERS)}")
+        config.layers[name] = _convert(raw, Layer, source, key)
+    checks = _expect_table(merged.get("checks", {}), source, key_path(base, "checks"))
     for name, raw in checks.items():
-        key = f"{prefix}checks.{name}"
+        key = key_path(base, "checks", name)
         if not _NAME.match(name):
             raise ConfigError(source, key, "a check name is letters, digits, '-', '_' or '.'")
-        config.checks[name] = _convert(raw, Check, source, key, raw)
+        config.checks[name] = _convert(raw, Check, source, key)
     return config
 
 
-def _convert(raw: Any, model: type[T], source: str, key: str, data: Any) -> T:
+def _one_of(names: Sequence[str]) -> str:
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _convert(raw: Any, model: type[T], source: str, key: str) -> T:
     try:
         return msgspec.convert(raw, model)
     except msgspec.ValidationError as exc:
-        path, problem = explain(str(exc), key.removesuffix("."))
-        value = _value_at(data, path[len(key.removesuffix(".")) :])
-        if "expected a duration" in problem or "expected a name" in problem:
-            problem += f", got {value!r}"
-        raise ConfigError(source, path, problem) from None
-
-
-def _value_at(data: Any, subpath: str) -> Any:
-    for part in re.findall(r"\.([^.\[]+)|\[(\d+)\]", subpath):
-        key, index = part
-        try:
-            data = data[int(index)] if index else data[key]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
+        parts, problem = explain(str(exc), model, raw)
+        raise ConfigError(source, key_path(key, *parts), problem) from None
 
 
 def _expect_table(value: Any, source: str, key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ConfigError(source, key, f"expected a table, got {type(value).__name__}")
+        raise ConfigError(source, key, f"expected a table, got {show(value)}")
     return value
 
 
 def check_references(config: Config, source: str, prefix: str) -> None:
-    """Every check a layer names is defined, and pre-commit scans for secrets."""
+    """Every check a layer names is defined, command checks have a command, and pre-commit
+    scans for secrets."""
+    base = prefix.removesuffix(".")
     for layer_name, layer in config.layers.items():
         for s, stage in enumerate(layer.stages):
             for c, check in enumerate(stage):
                 if check not in config.checks:
-                    key = f"{prefix}layers.{layer_name}.stages[{s}][{c}]"
-                    defined = ", ".join(sorted(config.checks)) or "none"
-                    raise ConfigError(
-                        source, key, f"check {check!r} is not defined (defined: {defined})"
-                    )
+                    key = key_path(base, "layers", layer_name, "stages", s, c)
+                    raise ConfigError(source, key, _undefined(check, config.checks))
+    for name, spec in config.checks.items():
+        if spec.kind == "command" and not spec.command:
+            raise ConfigError(
+                source,
+                key_path(base, "checks", name),
+                'a command check needs command = ["program", "arg", ...]',
+            )
+        if spec.kind != "command" and spec.command is not None:
+            raise ConfigError(
+                source,
+                key_path(base, "checks", name, "command"),
+                f'only a kind = "command" check runs a command; to pass options to {spec.kind},'
+                " use args = [...]",
+            )
+    _check_secret_scan(config, source, base)
+
+
+def _undefined(check: str, checks: dict[str, Check]) -> str:
+    close = difflib.get_close_matches(check, list(checks), n=1, cutoff=0.6)
+    if close:
+        return f'check "{check}" is not defined; did you mean "{close[0]}"?'
+    defined = ", ".join(sorted(checks)) or "none"
+    return f'check "{check}" is not defined; the checks are {defined}'
+
+
+def _check_secret_scan(config: Config, source: str, base: str) -> None:
     pre_commit = config.layers.get("pre-commit")
-    if pre_commit is None or pre_commit.no_secret_scan:
+    if pre_commit is None:
+        return
+    if pre_commit.no_secret_scan is not None:
+        if not pre_commit.no_secret_scan.strip():
+            raise ConfigError(
+                source,
+                key_path(base, "layers", "pre-commit", "no_secret_scan"),
+                "say why the pre-commit layer runs no secret scan; an empty reason is not one",
+            )
         return
     kinds = {config.checks[name].kind for stage in pre_commit.stages for name in stage}
     if "secrets" not in kinds:
         raise ConfigError(
             source,
-            f"{prefix}layers.pre-commit",
-            "runs no secret scan; add the 'secrets' check to a stage, or say why not with"
+            key_path(base, "layers", "pre-commit"),
+            'runs no secret scan; add the "secrets" check to a stage, or say why not with'
             ' no_secret_scan = "<reason>"',
         )
