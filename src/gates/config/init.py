@@ -47,12 +47,12 @@ def _lines(lines: list[str], newline: str) -> bytes:
 
 
 def _write_pyproject(path: Path, preset: str, force: bool) -> None:
-    original = path.read_bytes()  # bytes: reading text would turn "\r\n" into "\n"
-    text = original.decode("utf-8")
     try:
+        text = path.read_bytes().decode("utf-8")  # bytes: reading text would drop "\r"
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(path.name, "", f"not valid TOML: {exc}") from None
+    newline = "\r\n" if "\r\n" in text else "\n"
     tool = data.get("tool")
     if isinstance(tool, dict) and "gates" in tool:
         if not force:
@@ -61,8 +61,7 @@ def _write_pyproject(path: Path, preset: str, force: bool) -> None:
                 "tool.gates",
                 "already holds the gates config; use gates init --force to replace it",
             )
-        text = _without_gates(text)
-    newline = "\r\n" if "\r\n" in text else "\n"
+        text = _without_gates(text).rstrip("\r\n")  # and the blank lines it left at the end
     if text and not text.endswith("\n"):
         text += newline
     if text.strip():
