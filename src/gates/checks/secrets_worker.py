@@ -14,13 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-
-def mask(secret: str | None) -> str:
-    """A hint that helps find the secret without disclosing it."""
-    if not secret:
-        return "****"
-    shown = 4 if len(secret) >= 16 else 1 if len(secret) >= 8 else 0
-    return secret[:shown] + "*" * min(len(secret) - shown, 12) + f" ({len(secret)} chars)"
+from gates.checks.redact import mask
 
 
 @contextmanager
@@ -59,11 +53,24 @@ def scan(files: list[str], baseline_path: str | None) -> list[dict[str, Any]]:
         ]
 
 
+def _unreadable(name: str) -> str | None:
+    try:
+        with open(name, "rb"):
+            return None
+    except OSError as exc:
+        return f"{name}: {exc.strerror or exc}"
+
+
 def main(argv: list[str]) -> int:
     baseline_path = None
     if argv[:1] == ["--baseline"]:
         baseline_path, argv = argv[1], argv[2:]
     files = argv[1:] if argv[:1] == ["--"] else argv
+    # detect-secrets skips a file it cannot open with only a log line: that is no scan.
+    unreadable = [problem for problem in map(_unreadable, files) if problem]
+    if unreadable:
+        print("cannot read " + "; ".join(unreadable), file=sys.stderr)
+        return 2
     findings = sorted(scan(files, baseline_path), key=lambda f: (f["path"], f["line"]))
     json.dump({"scanned": len(files), "findings": findings}, sys.stdout)
     return 0
