@@ -24,7 +24,9 @@ def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
     if out.returncode != 0:
         if "No module named 'detect_secrets'" in out.stderr:
             return Outcome.error("detect-secrets is not installed: pip install detect-secrets")
-        return Outcome.error(f"the secret scan crashed: {tail(out.stderr or out.stdout)}")
+        return Outcome.error(
+            f"the secret scan exited with {out.returncode}: {tail(out.stderr or out.stdout)}"
+        )
     try:
         report: dict[str, Any] = load_json(out.stdout, "detect-secrets")
         findings = tuple(_finding(item, ctx) for item in report["findings"])
