@@ -27,7 +27,9 @@ def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
     errors = [f for f in findings if f.severity is Severity.ERROR]
     if errors:
         return Outcome(Status.FAILED, tuple(findings), f"{len(errors)} type error(s)")
-    if out.returncode != 0:
+    # With -O json, mypy exits 1 when it prints only notes (text mode exits 0 then): a note
+    # alone is not a failure. Exit 1 with nothing at all printed is not a pass either.
+    if out.returncode != 0 and not findings:
         return Outcome.error(f"mypy exited with 1 and reported no error: {tail(out.stderr)}")
     return Outcome(Status.PASSED, tuple(findings))
 
