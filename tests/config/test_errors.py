@@ -68,6 +68,24 @@ CASES = [
         "expected a number from 0 to 100, got 120",
     ),
     (
+        "coverage-infinite",
+        "coverage = inf\n",
+        "coverage",
+        "expected a number from 0 to 100, got inf",
+    ),
+    (
+        "coverage-a-date",
+        "coverage = 2024-05-01\n",
+        "coverage",
+        "expected a number from 0 to 100, got 2024-05-01",
+    ),
+    (
+        "long-bad-value-shortened",
+        f'exclude = "{"tests/" * 20}"\n',
+        "exclude",
+        f'expected an array of strings, got "{("tests/" * 10)[:56]}...',
+    ),
+    (
         "coverage-below-range",
         "coverage = -1\n",
         "coverage",

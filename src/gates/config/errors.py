@@ -7,9 +7,6 @@ model expects (read from the model's own type hints, so it cannot drift) and the
 
 from __future__ import annotations
 
-import datetime
-import difflib
-import json
 import re
 import types
 import typing
@@ -48,19 +45,31 @@ def key_path(prefix: str, *parts: Part) -> str:
         if isinstance(part, int):
             text += f"[{part}]"
         else:
-            name = part if _BARE_KEY.match(part) else json.dumps(part, ensure_ascii=False)
+            name = part if _BARE_KEY.match(part) else _quoted(part)
             text += f".{name}" if text else name
     return text
 
 
+def _quoted(key: str) -> str:
+    import json  # here and below: only an error pays for these imports
+
+    return json.dumps(key, ensure_ascii=False)
+
+
 def show(value: Any) -> str:
     """A value as the user wrote it in TOML, shortened when long."""
+    import datetime
+    import json
+    import math
+
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, dict):
         text = "a table"
     elif isinstance(value, (datetime.date, datetime.time)):
         text = value.isoformat()
+    elif isinstance(value, float) and not math.isfinite(value):  # as TOML spells them: inf, nan
+        text = str(value)
     else:
         text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -91,6 +100,8 @@ def explain(message: str, model: type, data: Any) -> tuple[list[Part], str]:
 
 
 def _unknown_key(name: str, known: Sequence[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
         return f'unknown key; did you mean "{close[0]}"?'

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from collections.abc import Sequence
@@ -204,6 +203,8 @@ def check_references(config: Config, source: str, prefix: str) -> None:
 
 
 def _undefined(check: str, checks: dict[str, Check]) -> str:
+    import difflib  # only an error pays for it
+
     close = difflib.get_close_matches(check, list(checks), n=1, cutoff=0.6)
     if close:
         return f'check "{check}" is not defined; did you mean "{close[0]}"?'
