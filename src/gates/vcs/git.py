@@ -14,7 +14,7 @@ class GitError(Exception):
     """git is missing or refused; the message says what to do."""
 
 
-def _git(args: list[str], cwd: Path) -> str:
+def run_git(args: list[str], cwd: Path) -> str:
     try:
         done = subprocess.run(
             ["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False
@@ -29,7 +29,7 @@ def _git(args: list[str], cwd: Path) -> str:
 def toplevel(cwd: Path) -> Path | None:
     """The top of the work tree that holds `cwd`, or None outside a repository."""
     try:
-        return Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
+        return Path(run_git(["rev-parse", "--show-toplevel"], cwd).strip())
     except GitError:
         return None
 
@@ -40,13 +40,15 @@ def _split(output: str) -> list[str]:
 
 def staged_files(root: Path) -> list[str]:
     """Files added, copied, modified or renamed in the index, relative to `root`."""
-    out = _git(["diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z", "--relative"], root)
+    out = run_git(
+        ["diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z", "--relative"], root
+    )
     return [name for name in _split(out) if _is_regular(root / name)]
 
 
 def tracked_files(root: Path) -> list[str]:
     """Every tracked file under `root` that exists, relative to `root`."""
-    names = _split(_git(["ls-files", "-z", "--cached"], root))
+    names = _split(run_git(["ls-files", "-z", "--cached"], root))
     return [name for name in names if _is_regular(root / name)]
 
 

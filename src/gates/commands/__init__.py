@@ -1,0 +1,55 @@
+"""The verbs behind the command line: one module each, a `register` and a `main`.
+
+A verb module imports what its work needs inside `main`, so that `gates run pre-commit`
+pays only for its own imports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType, ModuleType
+
+from gates import __version__
+from gates.cli import EXIT_INTERRUPTED, EXIT_USAGE
+from gates.commands import config, hooks, init, run
+from gates.config import ConfigError
+from gates.pipeline.service import UsageError
+from gates.vcs.git import GitError
+
+VERBS: tuple[ModuleType, ...] = (run, config, init, hooks)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="gates", description="Quality gates with speed budgets.")
+    parser.add_argument("-V", "--version", action="version", version=f"gates {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for verb in VERBS:
+        verb.register(subparsers)
+    return parser
+
+
+def dispatch(argv: Sequence[str]) -> int:
+    argv, after_dashes = list(argv), []
+    if "--" in argv:
+        # Files after -- may look like options (a file named -rf): split them off first.
+        cut = argv.index("--")
+        argv, after_dashes = argv[:cut], argv[cut + 1 :]
+    args = build_parser().parse_args(argv)
+    args.paths = after_dashes
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        code: int = args.main(args)
+        return code
+    except (ConfigError, UsageError, GitError) as exc:
+        print(f"gates: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("gates: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM ends a run as Ctrl-C does: children killed, then 130

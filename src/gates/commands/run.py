@@ -1,0 +1,79 @@
+"""`gates run LAYER`: run one layer and exit 0 when every gate passed, 1 otherwise."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from gates.cli import EXIT_FAILED, EXIT_OK
+from gates.config import LAYERS, LoadedConfig, load_config
+from gates.events import EventBus, Handler
+from gates.pipeline.service import RunRequest, run_layer
+from gates.vcs import git
+
+
+def register(subparsers: Any) -> None:
+    run = subparsers.add_parser("run", help="run one layer: pre-commit, pre-push or ci")
+    run.add_argument("layer", choices=LAYERS, metavar="LAYER", help="pre-commit, pre-push or ci")
+    scope = run.add_mutually_exclusive_group()
+    scope.add_argument("--all-files", action="store_true", help="check every tracked file")
+    scope.add_argument("--files", nargs="+", metavar="FILE", help="check these files")
+    run.add_argument("--only", nargs="+", default=[], metavar="CHECK", help="run only these")
+    run.add_argument("--skip", nargs="+", default=[], metavar="CHECK", help="leave these out")
+    run.add_argument(
+        "--no-fail-fast", action="store_true", help="run every stage, even after a failure"
+    )
+    run.add_argument("--json", action="store_true", help="print the run record as JSON instead")
+    run.epilog = (
+        "Files after -- are checked as with --files, whatever their names: gates run ci -- -rf"
+    )
+    run.set_defaults(main=main)
+
+
+def load(cwd: Path) -> LoadedConfig:
+    return load_config(cwd, fallback_root=git.toplevel(cwd))
+
+
+def request_from(args: argparse.Namespace, cwd: Path) -> RunRequest:
+    return RunRequest(
+        layer=args.layer,
+        cwd=cwd,
+        files=[*(args.files or []), *args.paths] or None,
+        all_files=args.all_files,
+        only=args.only,
+        skip=args.skip,
+        env_skip=[n.strip() for n in os.environ.get("SKIP", "").split(",") if n.strip()],
+        fail_fast=False if args.no_fail_fast else None,
+    )
+
+
+def main(args: argparse.Namespace) -> int:
+    cwd = Path.cwd()
+    loaded = load(cwd)
+    request = request_from(args, cwd)
+    bus = EventBus()
+    if args.json:
+        from gates.reports.record import RunRecorder
+
+        recorder = RunRecorder()
+        bus.subscribe(recorder)
+        outcome = run_layer(request, loaded, bus)
+        print(json.dumps(recorder.record, indent=2))
+    else:
+        bus.subscribe(console())
+        outcome = run_layer(request, loaded, bus)
+    return EXIT_OK if outcome.passed else EXIT_FAILED
+
+
+def console() -> Handler:
+    if sys.stdout.isatty() and not os.environ.get("NO_COLOR"):
+        from gates.reports.rich_console import RichConsole
+
+        return RichConsole()
+    from gates.reports.console import PlainConsole
+
+    return PlainConsole()

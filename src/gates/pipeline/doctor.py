@@ -1,0 +1,27 @@
+"""Which tools a layer needs that this environment lacks."""
+
+from __future__ import annotations
+
+from gates.checks import TOOLS
+from gates.config.model import Config
+from gates.pipeline.process import find_program
+
+
+def missing_tools(config: Config, layer: str) -> list[str]:
+    missing = []
+    for stage in config.layers[layer].stages:  # type: ignore[index]
+        for name in stage:
+            spec = config.checks[name]
+            tool = TOOLS[spec.kind]
+            program = _program(spec.kind, spec.command)
+            if program and find_program(program) is None:
+                missing.append(f"{name} needs {program} ({tool.install})")
+    return missing
+
+
+def _program(kind: str, command: list[str] | None) -> str | None:
+    if kind == "command":
+        return command[0] if command else None
+    if kind == "secrets":
+        return None  # a worker module of gates itself; detect-secrets is a dependency
+    return {"ruff-format": "ruff", "ruff-lint": "ruff", "pytest": "pytest"}.get(kind, kind)
