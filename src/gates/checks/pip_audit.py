@@ -12,6 +12,8 @@ from typing import Any
 from gates.checks.base import CheckContext, ProcessOutput, Tool, load_json, tail
 from gates.results import Finding, Outcome, Severity, Status
 
+_EDITABLE = "distribution marked as editable"  # pip-audit's skip reason for --skip-editable
+
 
 def build(ctx: CheckContext) -> list[str]:
     # --skip-editable: the project itself is installed editable and is not on PyPI.
@@ -22,12 +24,13 @@ def build(ctx: CheckContext) -> list[str]:
 def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
     try:
         report: dict[str, Any] = load_json(out.stdout, "pip-audit")
-        dependencies: list[dict[str, Any]] = report["dependencies"]
-    except (ValueError, KeyError, TypeError) as exc:
+        # --skip-editable lists the project itself as skipped on purpose: it is not on PyPI.
+        dependencies = [d for d in report["dependencies"] if d.get("skip_reason") != _EDITABLE]
+        vulnerable = [_finding(dep, vuln) for dep in dependencies for vuln in dep.get("vulns", [])]
+        skipped = [dep["name"] for dep in dependencies if dep.get("skip_reason")]
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         detail = str(exc) if out.stdout.strip() else tail(out.stderr)
         return Outcome.error(f"pip-audit exited with {out.returncode}: {detail}")
-    vulnerable = [_finding(dep, vuln) for dep in dependencies for vuln in dep.get("vulns", [])]
-    skipped = [dep["name"] for dep in dependencies if dep.get("skip_reason")]
     if vulnerable:
         return Outcome(
             Status.FAILED, tuple(vulnerable), f"{len(vulnerable)} known vulnerabilit(y/ies)"
