@@ -8,6 +8,7 @@ from gates.checks.base import CheckContext, ProcessOutput, Tool, load_json, rela
 from gates.results import Finding, Outcome, Status
 
 INSTALL = "pip install ruff"
+_CANNOT_READ = {"io", "E902"}  # ruff format's and ruff check's "could not read this file"
 
 
 def build_format(ctx: CheckContext) -> list[str]:
@@ -30,6 +31,9 @@ def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
         findings = tuple(_finding(item, ctx) for item in items)
     except (ValueError, KeyError, TypeError) as exc:
         return Outcome.error(str(exc))
+    unread = [f.path or "?" for f in findings if f.rule in _CANNOT_READ]
+    if unread:
+        return Outcome(Status.ERROR, findings, "ruff could not read " + ", ".join(unread))
     if findings:
         return Outcome(Status.FAILED, findings, f"{len(findings)} finding(s)")
     if out.returncode != 0:
