@@ -37,7 +37,7 @@ _ASSIGNED = re.compile(
     r"""\w*['"]?\s*(?:=|:|==|!=)\s*[bru]{0,2})(?P<quote>['"])(?P<value>[^'"\n]{4,})(?P=quote)""",
     re.IGNORECASE,
 )
-# What bandit says about a hardcoded password: "Possible hardcoded password: 'hunter2'".
+# What bandit says about a hardcoded password: "Possible hardcoded password: '<the value>'".
 _HARDCODED = re.compile(r"(?P<name>hardcoded password: )(?P<quote>['\"])(?P<value>.+?)(?P=quote)")
 _ALREADY_MASKED = re.compile(r"\*{1,12} \(\d+ chars\)$")
 _PRIVATE_KEY = re.compile(
