@@ -62,6 +62,14 @@ def test_syntax_error_is_a_finding_not_a_pass(project: Path, kind: str) -> None:
     assert {f.path for f in result.findings} == {"pkg/broken.py"}
 
 
+@pytest.mark.parametrize("kind", ["ruff-format", "ruff-lint"])
+def test_a_file_ruff_cannot_read_is_an_error(project: Path, kind: str) -> None:
+    # ruff reports it as a finding ("io" / E902), not as a crash: the file went unchecked.
+    result = run_check(project, {"kind": kind}, ["clean.py", "gone.py"])
+    assert result.status is Status.ERROR
+    assert result.message == "ruff could not read gone.py"
+
+
 def test_lint_never_rewrites_a_file_even_when_the_project_says_fix(tmp_path: Path) -> None:
     write(tmp_path, {"pyproject.toml": "[tool.ruff]\nfix = true\n", "unused.py": UNUSED_IMPORT})
     result = run_check(tmp_path, {"kind": "ruff-lint"}, ["unused.py"])
