@@ -23,6 +23,7 @@ pythonpath = ["."]
 [tool.coverage.run]
 source = ["calc"]
 """
+OWN_GATE_ADDOPTS = 'addopts = ["--cov", "--cov-fail-under=90"]\n\n'
 # 8 statements. HALF_THE_TESTS runs 4 of them (VERSION, the two `def`s, `used`'s body):
 # exactly 50% covered. ALL_THE_TESTS runs every one.
 CALC = """\
@@ -122,6 +123,24 @@ def test_the_projects_own_fail_under_is_a_coverage_failure_not_an_error(tmp_path
     result = run_check(root, PYTEST, layer="ci")
     assert result.status is Status.FAILED, result.message
     assert coverage_figure(result.message) == 50.0
+
+
+def test_the_projects_own_stricter_gate_fails_above_the_gates_one(tmp_path: Path) -> None:
+    pyproject = PYPROJECT + "\n[tool.coverage.report]\nfail_under = 90\n"
+    root = make_project(tmp_path, {"tests/test_calc.py": HALF_THE_TESTS}, pyproject)
+    result = run_check(root, PYTEST, layer="ci", coverage=40)
+    assert result.status is Status.FAILED, result.message
+    assert "coverage 50.0% (gate 40%)" in result.message
+    assert "Required test coverage of 90.0% not reached" in result.message
+    assert rules(result) == {"coverage"}
+
+
+def test_the_projects_own_gate_in_addopts_fails_before_a_push(tmp_path: Path) -> None:
+    pyproject = PYPROJECT.replace("[tool.coverage.run]", OWN_GATE_ADDOPTS + "[tool.coverage.run]")
+    root = make_project(tmp_path, {"tests/test_calc.py": HALF_THE_TESTS}, pyproject)
+    result = run_check(root, PYTEST, layer="pre-push")
+    assert result.status is Status.FAILED, result.message
+    assert "Required test coverage of 90% not reached" in result.message
 
 
 @pytest.mark.parametrize("layer", ["pre-push", "ci"])

@@ -45,7 +45,10 @@ def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
     except ParseError as exc:
         return Outcome.error(f"pytest wrote a JUnit report gates cannot parse: {exc}")
     gate = _coverage_gate(ctx) if ctx.layer == "ci" else Outcome(Status.PASSED)
-    # A project's own --cov-fail-under (in addopts) makes pytest exit 1 with no test failed.
+    # A project's own --cov-fail-under (in addopts) makes pytest exit 1 with no test failed,
+    # before a push too, and in ci also when its figure is above gates' own gate.
+    if out.returncode == 1 and gate.status is Status.PASSED:
+        gate = _own_coverage_gate(out, gate)
     own_gate_failed = out.returncode == 1 and gate.status is Status.FAILED
     if not failures and out.returncode != 0 and not own_gate_failed:
         return Outcome.error(
@@ -76,6 +79,16 @@ def _failures(junit: Path, ctx: CheckContext) -> tuple[Finding, ...]:
                 )
             )
     return tuple(found)
+
+
+def _own_coverage_gate(out: ProcessOutput, gate: Outcome) -> Outcome:
+    """The project's own coverage gate, failed, as pytest-cov reported it; else `gate`."""
+    for line in (out.stdout + "\n" + out.stderr).splitlines():
+        if "Required test coverage of" in line and "not reached" in line:
+            text = line.strip().removeprefix("FAIL ").removeprefix("ERROR: ")
+            message = "; ".join(part for part in (gate.message, text) if part)
+            return Outcome(Status.FAILED, (Finding(None, None, None, "coverage", text),), message)
+    return gate
 
 
 def _coverage_gate(ctx: CheckContext) -> Outcome:
