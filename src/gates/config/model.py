@@ -82,7 +82,9 @@ class Check(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_o
 class Config(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
     """[tool.gates] in pyproject.toml, or the top level of gates.toml."""
 
-    preset: Annotated[str, _doc("The preset these settings override: python or strict.")] = "python"
+    preset: Annotated[
+        str, _doc("The preset these settings override, such as python or strict.")
+    ] = "python"
     coverage: Annotated[
         float, msgspec.Meta(ge=0, le=100, description="The ci coverage gate, in percent.")
     ] = 80.0
