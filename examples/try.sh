@@ -10,16 +10,29 @@
 #    is caught by its layer, and each layer exits 1.
 # 2. Runs the clean demo through the same three layers: all of them pass.
 #
-# Works from any directory; needs git and a `gates` on PATH (set GATES to use another one).
+# Works from any directory; needs git and gates (on PATH, or set GATES to the program to use).
 # Set KEEP=1 to keep the temporary repositories for a look afterwards.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-gates="${GATES:-gates}"
-
-if ! command -v "$gates" >/dev/null 2>&1; then
-    echo "try.sh: no \`$gates\` on PATH; install gates first: python -m pip install ." >&2
-    exit 2
+# The gates to run: $GATES, else `gates` on PATH, else `python -m gates` (a `pip install .`
+# whose scripts folder is not on PATH, e.g. a --user install).
+if [[ -n "${GATES:-}" ]]; then
+    gates=("$GATES")
+elif command -v gates >/dev/null 2>&1; then
+    gates=(gates)
+else
+    gates=()
+    for python in python python3; do
+        if command -v "$python" >/dev/null 2>&1 && "$python" -m gates --version >/dev/null 2>&1; then
+            gates=("$python" -m gates)
+            break
+        fi
+    done
+    if [[ ${#gates[@]} == 0 ]]; then
+        echo "try.sh: gates is not installed here; install it first: python -m pip install ." >&2
+        exit 2
+    fi
 fi
 if ! command -v git >/dev/null 2>&1; then
     echo "try.sh: git is needed" >&2
@@ -66,7 +79,7 @@ layer() {
     local expect="$1"
     shift
     local code=0
-    (cd "$repo" && NO_COLOR="${NO_COLOR:-1}" "$gates" "$@") || code=$?
+    (cd "$repo" && "${gates[@]}" "$@") || code=$?
     if [[ "$code" != "$expect" ]]; then
         echo "try.sh: expected exit $expect from \`gates $*\`, got $code" >&2
         status=1
