@@ -7,7 +7,9 @@ data/pip_audit_vulnerable.json follows pip-audit's own `-f json` shape, taken fr
 repository: pypa/pip-audit, test/format/test_json.py (`test_json`, with descriptions and
 aliases, which `--desc auto` and `--aliases auto` turn on for JSON, and
 `test_json_skipped_dep` for a skipped dependency). Its skipped entry carries the reason
-pip-audit gives with `--skip-editable`; its advisories are public ones for those versions.
+pip-audit 2.10 gives with `--skip-editable` (seen here in a real run). The jinja2 and
+requests advisories are public ones for those versions; somelib's PYSEC-2099-1 is made up,
+for an advisory with no fixed release.
 """
 
 from __future__ import annotations
