@@ -61,7 +61,7 @@ def records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
     env = {
         "PATH": SYSTEM_PATH,
         "PYTHONPATH": os.pathsep.join([str(SOURCE), str(libraries)]),
-        "HOME": os.environ["HOME"],
+        "HOME": str(tmp_path_factory.mktemp("home")),
         "NO_COLOR": "1",
     }
     argv = [str(BASE_PYTHON), "-m", "gates", "run", "ci", "--json", "--no-fail-fast"]
