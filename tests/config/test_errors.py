@@ -398,10 +398,7 @@ def test_good_configs_are_accepted(
 def test_the_reason_for_no_secret_scan_is_shown_in_the_effective_config(
     gates: GatesRunner, tmp_path: Path
 ) -> None:
-    write(
-        tmp_path,
-        {"gates.toml": WAIVED},
-    )
+    write(tmp_path, {"gates.toml": WAIVED})
     done = gates(tmp_path, "config")
     assert done.returncode == 0, done.stderr
-    assert 'no_secret_scan = "scanned by the server hook"' in done.stdout
+    assert WAIVED.splitlines()[-1] in done.stdout.splitlines()
