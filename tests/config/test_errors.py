@@ -22,7 +22,10 @@ WAIVED = (
     '[layers.pre-commit]\nstages = [["ruff-lint"]]\n'
     'no_secret_scan = "scanned by the server hook"\n'  # pragma: allowlist secret
 )
-CHECK_KEYS = "kind, args, command, types, files, exclude, pass_files, budget, on_unreachable"
+CHECK_KEYS = (
+    "kind, args, command, types, files, exclude, pass_files, budget, on_unreachable,"
+    " file_local, fix, allow_skip"
+)
 
 # (id, gates.toml text, key path below the gates table, the problem)
 CASES = [

@@ -70,6 +70,8 @@ def test_tables_merge_key_by_key(tmp_path: Path) -> None:
         "args": [],
         "exclude": [],
         "on_unreachable": "warn",
+        "fix": False,
+        "allow_skip": False,
     }
     assert list(checks) == list(preset("python")["checks"])  # the other checks are still there
 
@@ -206,6 +208,7 @@ def test_gates_config_prints_the_merged_config(
     assert shown["layers"]["pre-commit"] == {
         "budget": "5s",
         "stages": [["secrets"], ["ruff-lint"]],
+        "fail_fast": True,  # every default is shown, wherever the value came from
     }
     assert shown["layers"]["ci"]["stages"] == preset("python")["layers"]["ci"]["stages"]
     assert shown["checks"]["pip-audit"]["kind"] == "pip-audit"

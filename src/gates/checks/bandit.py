@@ -55,4 +55,13 @@ def _finding(item: dict[str, Any], ctx: CheckContext) -> Finding:
     )
 
 
-TOOL = Tool("bandit", "pip install bandit", ("python",), True, build, parse)
+TOOL = Tool(
+    "bandit",
+    "pip install bandit",
+    ("python",),
+    True,
+    build,
+    parse,
+    file_local=True,
+    program="bandit",
+)

@@ -43,6 +43,10 @@ class Tool:
     takes_files: bool
     build: Callable[[CheckContext], list[str]]
     parse: Callable[[CheckContext, ProcessOutput], Outcome]
+    # Looks at one file at a time, so it can read the staged content from a snapshot.
+    file_local: bool = False
+    # The program `build` starts, when it is fixed: `gates install --status` looks for it.
+    program: str | None = None
 
 
 def load_json(text: str, tool: str) -> Any:

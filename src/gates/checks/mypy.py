@@ -52,4 +52,4 @@ def _int_or_none(value: object) -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
-TOOL = Tool("mypy", "pip install mypy", ("python",), True, build, parse)
+TOOL = Tool("mypy", "pip install mypy", ("python",), True, build, parse, program="mypy")

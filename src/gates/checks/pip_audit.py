@@ -64,4 +64,4 @@ def _finding(dep: dict[str, Any], vuln: dict[str, Any]) -> Finding:
     return Finding(None, None, None, vuln["id"], message)
 
 
-TOOL = Tool("pip-audit", "pip install pip-audit", (), False, build, parse)
+TOOL = Tool("pip-audit", "pip install pip-audit", (), False, build, parse, program="pip-audit")

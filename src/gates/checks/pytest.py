@@ -105,4 +105,4 @@ def _coverage_gate(ctx: CheckContext) -> Outcome:
     return Outcome(Status.PASSED, (), figure)
 
 
-TOOL = Tool("pytest", "pip install pytest pytest-cov", (), False, build, parse)
+TOOL = Tool("pytest", "pip install pytest pytest-cov", (), False, build, parse, program="pytest")

@@ -56,5 +56,9 @@ def _finding(item: dict[str, Any], ctx: CheckContext) -> Finding:
     )
 
 
-FORMAT = Tool("ruff-format", INSTALL, ("python",), True, build_format, parse)
-LINT = Tool("ruff-lint", INSTALL, ("python",), True, build_lint, parse)
+FORMAT = Tool(
+    "ruff-format", INSTALL, ("python",), True, build_format, parse, file_local=True, program="ruff"
+)
+LINT = Tool(
+    "ruff-lint", INSTALL, ("python",), True, build_lint, parse, file_local=True, program="ruff"
+)

@@ -47,4 +47,4 @@ def _finding(item: dict[str, Any], ctx: CheckContext) -> Finding:
     )
 
 
-TOOL = Tool("secrets", "pip install detect-secrets", ("text",), True, build, parse)
+TOOL = Tool("secrets", "pip install detect-secrets", ("text",), True, build, parse, file_local=True)

@@ -23,13 +23,13 @@ def main(args: argparse.Namespace) -> int:
 
         print(render(), end="")
         return EXIT_OK
-    import msgspec
     import tomlkit
 
     from gates.commands.run import load
+    from gates.config.model import as_settings
 
     loaded = load(Path.cwd())
-    effective = msgspec.to_builtins(loaded.config)
+    effective = as_settings(loaded.config)
     if args.json:
         print(json.dumps(effective, indent=2))
     else:

@@ -77,6 +77,24 @@ class Check(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_o
         Literal["error", "warn"],
         _doc('pip-audit: what an unreachable service means; "warn" passes, visibly.'),
     ] = "error"
+    file_local: Annotated[
+        bool | None,
+        _doc(
+            "Looks at one file at a time, so it reads staged content from a snapshot and"
+            " never needs the working tree; the tool's default if unset."
+        ),
+    ] = None
+    fix: Annotated[
+        bool,
+        _doc(
+            "Let the tool rewrite files (ruff format, ruff check --fix); the layer then fails"
+            " and leaves the fixes unstaged for review."
+        ),
+    ] = False
+    allow_skip: Annotated[
+        bool,
+        _doc("secrets: let SKIP= and --skip leave the secret scan out. Off by default."),
+    ] = False
 
 
 class Config(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):

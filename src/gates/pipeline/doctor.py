@@ -13,15 +13,7 @@ def missing_tools(config: Config, layer: str) -> list[str]:
         for name in stage:
             spec = config.checks[name]
             tool = TOOLS[spec.kind]
-            program = _program(spec.kind, spec.command)
+            program = spec.command[0] if spec.kind == "command" and spec.command else tool.program
             if program and find_program(program) is None:
                 missing.append(f"{name} needs {program} ({tool.install})")
     return missing
-
-
-def _program(kind: str, command: list[str] | None) -> str | None:
-    if kind == "command":
-        return command[0] if command else None
-    if kind == "secrets":
-        return None  # a worker module of gates itself; detect-secrets is a dependency
-    return {"ruff-format": "ruff", "ruff-lint": "ruff", "pytest": "pytest"}.get(kind, kind)

@@ -1,15 +1,26 @@
-"""Run one planned check to a result: build, run, parse; every failure is a result."""
+"""Run one planned check to a result: build, run, parse; every failure is a result.
+
+A file-local check with a long file list is split into batches that run on all cores
+(a slow tool on 200 files must not run on one), and the worst batch decides its status.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from gates.checks import CheckContext, ProcessOutput
 from gates.pipeline import process
-from gates.pipeline.plan import Plan, PlannedCheck, takes_files
-from gates.results import CheckResult, Outcome, Status
+from gates.pipeline.plan import Plan, PlannedCheck, is_file_local, takes_files
+from gates.results import CheckResult, Finding, Outcome, Severity, Status
+
+MIN_BATCH = 16  # files; below this a second process costs more than it saves
+MAX_ARGS_CHARS = 100_000  # well under Linux's argument limit
+_WORST_FIRST = (Status.TIMEOUT, Status.ERROR, Status.FAILED, Status.SKIPPED, Status.PASSED)
 
 
 def execute(
@@ -19,14 +30,18 @@ def execute(
     deadline = layer_deadline
     if planned.budget is not None:
         deadline = min(deadline, started + planned.budget)
+    cwd = where(planned, plan)
+    before = _digests(cwd, planned.files) if planned.spec.fix else {}
     try:
-        outcome, argv = _run_tool(planned, plan, deadline, groups)
+        outcome, argv = _run_batches(planned, plan, cwd, deadline, groups)
     except Exception as exc:  # fail closed: a crash inside gates is not a pass either
         outcome, argv = Outcome.error(f"gates could not run this check: {exc!r}"), []
     if outcome.status is Status.TIMEOUT:
         whose = "its own" if deadline < layer_deadline else f"the {plan.layer} layer's"
         limit = planned.budget if deadline < layer_deadline else plan.budget
         outcome = Outcome(Status.TIMEOUT, (), f"killed at {whose} {limit:g} s budget")
+    elif planned.spec.fix:
+        outcome = _with_fixes(outcome, before, _digests(cwd, planned.files))
     return CheckResult(
         name=planned.name,
         tool=planned.tool.kind,
@@ -40,15 +55,59 @@ def execute(
     )
 
 
+def where(planned: PlannedCheck, plan: Plan) -> Path:
+    """A file-local check reads the snapshot when there is one; others the real tree."""
+    if plan.local_root is not None and is_file_local(planned):
+        return plan.local_root
+    return plan.root
+
+
+def batches(files: tuple[str, ...], cores: int) -> list[tuple[str, ...]]:
+    """Split across the cores when there are enough files, and below the argument limit."""
+    count = min(cores, len(files) // MIN_BATCH) or 1
+    count = max(count, -(-sum(len(f) + 1 for f in files) // MAX_ARGS_CHARS))
+    size = -(-len(files) // count) if files else 0
+    return [files[i : i + size] for i in range(0, len(files), size)] if files else [()]
+
+
+def _run_batches(
+    planned: PlannedCheck, plan: Plan, cwd: Path, deadline: float, groups: process.ProcessGroups
+) -> tuple[Outcome, list[str]]:
+    files = planned.files if takes_files(planned) else ()
+    cores = (os.cpu_count() or 1) if is_file_local(planned) else 1
+    parts = batches(files, cores)
+    if len(parts) == 1:
+        return _run_tool(planned, plan, cwd, parts[0], deadline, groups)
+    with ThreadPoolExecutor(len(parts), thread_name_prefix=f"gates-{planned.name}") as pool:
+        runs = list(
+            pool.map(lambda part: _run_tool(planned, plan, cwd, part, deadline, groups), parts)
+        )
+    return merge([outcome for outcome, _ in runs]), runs[0][1]
+
+
+def merge(outcomes: list[Outcome]) -> Outcome:
+    status = min((o.status for o in outcomes), key=_WORST_FIRST.index)
+    findings = tuple(f for o in outcomes for f in o.findings)
+    if status is Status.FAILED and findings:
+        return Outcome(status, findings, f"{len(findings)} finding(s)")
+    messages = dict.fromkeys(o.message for o in outcomes if o.status is status and o.message)
+    return Outcome(status, findings, "; ".join(messages))
+
+
 def _run_tool(
-    planned: PlannedCheck, plan: Plan, deadline: float, groups: process.ProcessGroups
+    planned: PlannedCheck,
+    plan: Plan,
+    cwd: Path,
+    files: tuple[str, ...],
+    deadline: float,
+    groups: process.ProcessGroups,
 ) -> tuple[Outcome, list[str]]:
     with tempfile.TemporaryDirectory(prefix="gates-") as workdir:
         ctx = CheckContext(
             name=planned.name,
             layer=plan.layer,
-            root=plan.root,
-            files=planned.files if takes_files(planned) else (),
+            root=cwd,
+            files=files,
             spec=planned.spec,
             coverage=plan.coverage,
             workdir=Path(workdir),
@@ -58,11 +117,44 @@ def _run_tool(
         if program is None:
             missing = argv[0] if argv else "(empty command)"
             return Outcome.error(f"{missing} is not installed: {planned.tool.install}"), argv
-        done = process.run([program, *argv[1:]], plan.root, deadline, groups)
+        done = process.run([program, *argv[1:]], cwd, deadline, groups)
         if done.timed_out:
             return Outcome(Status.TIMEOUT), argv
         if done.cancelled:
             return Outcome(Status.SKIPPED, (), "cancelled: a check in its stage failed"), argv
-        return planned.tool.parse(
-            ctx, ProcessOutput(done.returncode, done.stdout, done.stderr)
-        ), argv
+        output = ProcessOutput(done.returncode, done.stdout, done.stderr)
+        return planned.tool.parse(ctx, output), argv
+
+
+def _digests(root: Path, files: tuple[str, ...]) -> dict[str, str]:
+    found = {}
+    for name in files:
+        try:
+            found[name] = hashlib.sha256((root / name).read_bytes()).hexdigest()
+        except OSError:
+            found[name] = ""
+    return found
+
+
+def _with_fixes(outcome: Outcome, before: dict[str, str], after: dict[str, str]) -> Outcome:
+    """A fixer that changed files fails the layer, and says which files to review."""
+    changed = [name for name in before if before[name] != after.get(name)]
+    if not changed or outcome.status in (Status.ERROR, Status.SKIPPED):
+        return outcome
+    fixed = tuple(
+        Finding(
+            name,
+            None,
+            None,
+            "fixed",
+            "rewritten by the fixer; review it and git add it",
+            Severity.ERROR,
+        )
+        for name in changed
+    )
+    message = f"fixed {len(changed)} file(s): {', '.join(changed[:5])}" + (
+        " ..." if len(changed) > 5 else ""
+    )
+    if outcome.message and outcome.status is Status.FAILED:
+        message += f"; {outcome.message}"
+    return Outcome(Status.FAILED, fixed + outcome.findings, message)

@@ -33,6 +33,8 @@ class Plan:
     file_count: int
     coverage: float
     stages: tuple[tuple[PlannedCheck, ...], ...]
+    local_root: Path | None = None  # where file-local checks read files, when not `root`
+    notes: tuple[str, ...] = ()  # what the run should say about the files it checked
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,16 @@ def _files_for(spec: Check, tool: Tool, root: Path, files: Sequence[str]) -> lis
 def takes_files(planned: PlannedCheck) -> bool:
     spec, tool = planned.spec, planned.tool
     return tool.takes_files if spec.pass_files is None else spec.pass_files
+
+
+def is_file_local(planned: PlannedCheck) -> bool:
+    spec, tool = planned.spec, planned.tool
+    return tool.file_local if spec.file_local is None else spec.file_local
+
+
+def runs(plan: Plan) -> list[PlannedCheck]:
+    """The checks of a plan that are not skipped before they start."""
+    return [c for stage in plan.stages for c in stage if c.skip_reason is None]
 
 
 def is_filtered(planned: PlannedCheck) -> bool:
