@@ -63,17 +63,19 @@ def _status(cwd: Path) -> int:
 
 
 def main_hook(args: argparse.Namespace) -> int:
-    from gates.commands import run
+    from gates.commands import build_parser, run
 
-    args.files, args.all_files, args.only, args.skip = None, False, [], []
-    args.no_fail_fast, args.json, args.paths = False, False, []
+    # The hook runs the layer exactly as `gates run LAYER` would, with the files git gives.
+    run_args = build_parser().parse_args(["run", args.layer])
+    run_args.paths = []
     if args.layer == "pre-push":
         from gates.vcs.push import files_in_push, parse_stdin
 
         remote = args.hook_args[0] if args.hook_args else "origin"
         refs = parse_stdin(sys.stdin.read())
-        args.paths = files_in_push(refs, remote, Path.cwd())
-        if not args.paths:
+        run_args.paths = files_in_push(refs, remote, Path.cwd())
+        if not run_args.paths:
             print("gates pre-push: no file changed in the pushed commits")
             return EXIT_OK
-    return run.main(args)
+    code: int = run.main(run_args)
+    return code
