@@ -26,6 +26,9 @@ class CheckContext:
     spec: Check
     coverage: float
     workdir: Path  # a private folder for the tool's report files
+    # The `git diff` arguments that give the lines being committed or pushed, when only
+    # those are new (pre-commit: ("--cached",); pre-push: (base, head)); None: all lines.
+    diff: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

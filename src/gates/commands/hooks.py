@@ -8,39 +8,43 @@ from pathlib import Path
 from typing import Any
 
 from gates.cli import EXIT_OK
-from gates.vcs import hooks
 
+HOOK_LAYERS = ("pre-commit", "pre-push")  # gates.vcs.hooks is imported only when used
 LAYER_HELP = "pre-commit or pre-push (default: both)"
 
 
 def register(subparsers: Any) -> None:
     install = subparsers.add_parser("install", help="install the git hooks that run the layers")
-    install.add_argument("--layer", action="append", choices=hooks.HOOK_LAYERS, help=LAYER_HELP)
+    install.add_argument("--layer", action="append", choices=HOOK_LAYERS, help=LAYER_HELP)
     install.add_argument("--force", action="store_true", help="replace a foreign hook's backup")
     install.add_argument("--status", action="store_true", help="show what is installed")
     install.set_defaults(main=main_install)
 
     uninstall = subparsers.add_parser("uninstall", help="remove the hooks; restore earlier ones")
-    uninstall.add_argument("--layer", action="append", choices=hooks.HOOK_LAYERS, help=LAYER_HELP)
+    uninstall.add_argument("--layer", action="append", choices=HOOK_LAYERS, help=LAYER_HELP)
     uninstall.set_defaults(main=main_uninstall)
 
     hook = subparsers.add_parser("hook", help=argparse.SUPPRESS)
-    hook.add_argument("layer", choices=hooks.HOOK_LAYERS)
+    hook.add_argument("layer", choices=HOOK_LAYERS)
     hook.add_argument("hook_args", nargs="*")
     hook.set_defaults(main=main_hook)
 
 
 def main_install(args: argparse.Namespace) -> int:
+    from gates.vcs import hooks
+
     cwd = Path.cwd()
     if args.status:
         return _status(cwd)
-    for layer in args.layer or hooks.HOOK_LAYERS:
+    for layer in args.layer or HOOK_LAYERS:
         print(hooks.install(cwd, layer, force=args.force))
     return EXIT_OK
 
 
 def main_uninstall(args: argparse.Namespace) -> int:
-    for layer in args.layer or hooks.HOOK_LAYERS:
+    from gates.vcs import hooks
+
+    for layer in args.layer or HOOK_LAYERS:
         print(hooks.uninstall(Path.cwd(), layer))
     return EXIT_OK
 
@@ -48,9 +52,10 @@ def main_uninstall(args: argparse.Namespace) -> int:
 def _status(cwd: Path) -> int:
     from gates.commands.run import load
     from gates.pipeline.doctor import missing_tools
+    from gates.vcs import hooks
 
     loaded = load(cwd)
-    for layer in hooks.HOOK_LAYERS:
+    for layer in HOOK_LAYERS:
         state = hooks.state(cwd, layer)
         where = f"installed at {state.path}" if state.installed else "not installed"
         legacy = f" (runs {state.path.name}.legacy first)" if state.legacy else ""

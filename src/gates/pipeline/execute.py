@@ -111,6 +111,7 @@ def _run_tool(
             spec=planned.spec,
             coverage=plan.coverage,
             workdir=Path(workdir),
+            diff=plan.diff,
         )
         argv = planned.tool.build(ctx)
         program = process.find_program(argv[0]) if argv else None

@@ -35,6 +35,7 @@ class Plan:
     stages: tuple[tuple[PlannedCheck, ...], ...]
     local_root: Path | None = None  # where file-local checks read files, when not `root`
     notes: tuple[str, ...] = ()  # what the run should say about the files it checked
+    diff: tuple[str, ...] | None = None  # the git diff of what is new, for line-based checks
 
 
 @dataclass(frozen=True)
