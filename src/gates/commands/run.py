@@ -28,6 +28,9 @@ def register(subparsers: Any) -> None:
         "--no-fail-fast", action="store_true", help="run every stage, even after a failure"
     )
     run.add_argument("--json", action="store_true", help="print the run record as JSON instead")
+    run.add_argument("--report-junit", type=Path, metavar="PATH", help="write JUnit XML here")
+    run.add_argument("--report-sarif", type=Path, metavar="PATH", help="write SARIF 2.1.0 here")
+    run.add_argument("--report-md", type=Path, metavar="PATH", help="write a Markdown summary")
     run.epilog = (
         "Files after -- are checked as with --files, whatever their names: gates run ci -- -rf"
     )
@@ -61,12 +64,30 @@ def main(args: argparse.Namespace) -> int:
 
         recorder = RunRecorder()
         bus.subscribe(recorder)
+        subscribe_reports(bus, args, loaded.root, cwd)
         outcome = run_layer(request, loaded, bus)
         print(json.dumps(recorder.record, indent=2))
     else:
         bus.subscribe(console())
+        subscribe_reports(bus, args, loaded.root, cwd)
         outcome = run_layer(request, loaded, bus)
     return EXIT_OK if outcome.passed else EXIT_FAILED
+
+
+def subscribe_reports(bus: EventBus, args: argparse.Namespace, root: Path, cwd: Path) -> None:
+    """The report files asked for; a writer is imported only when its flag is given."""
+    if args.report_junit:
+        from gates.reports.junit import JunitReport
+
+        bus.subscribe(JunitReport(cwd / args.report_junit))
+    if args.report_sarif:
+        from gates.reports.sarif import SarifReport
+
+        bus.subscribe(SarifReport(cwd / args.report_sarif, root, git.toplevel(cwd)))
+    if args.report_md:
+        from gates.reports.markdown import MarkdownReport
+
+        bus.subscribe(MarkdownReport(cwd / args.report_md))
 
 
 def console() -> Handler:
