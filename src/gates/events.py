@@ -21,6 +21,7 @@ class RunStarted:
     file_count: int
     stages: tuple[tuple[str, ...], ...]
     started_at: float  # seconds since the epoch
+    notes: tuple[str, ...] = ()  # what the run says about the files it checks
 
 
 @dataclass(frozen=True)

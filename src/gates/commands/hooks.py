@@ -74,13 +74,12 @@ def main_hook(args: argparse.Namespace) -> int:
     run_args = build_parser().parse_args(["run", args.layer])
     run_args.paths = []
     if args.layer == "pre-push":
-        from gates.vcs.push import files_in_push, parse_stdin
+        from gates.vcs.push import parse_stdin, ranges_in_push
 
         remote = args.hook_args[0] if args.hook_args else "origin"
-        refs = parse_stdin(sys.stdin.read())
-        run_args.paths = files_in_push(refs, remote, Path.cwd())
-        if not run_args.paths:
-            print("gates pre-push: no file changed in the pushed commits")
+        run_args.ranges = ranges_in_push(parse_stdin(sys.stdin.read()), remote, Path.cwd())
+        if not run_args.ranges:
+            print("gates pre-push: the push adds no commit to check")
             return EXIT_OK
     code: int = run.main(run_args)
     return code

@@ -37,7 +37,9 @@ def new_run_id() -> str:
 def run_plan(plan: Plan, bus: EventBus, run_id: str | None = None) -> RunOutcome:
     run_id = run_id or new_run_id()
     names = tuple(tuple(c.name for c in stage) for stage in plan.stages)
-    bus.publish(RunStarted(run_id, plan.layer, plan.budget, plan.file_count, names, time.time()))
+    bus.publish(
+        RunStarted(run_id, plan.layer, plan.budget, plan.file_count, names, time.time(), plan.notes)
+    )
     started = time.monotonic()
     deadline = started + plan.budget
     groups = ProcessGroups()

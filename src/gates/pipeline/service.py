@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 from gates.config import LoadedConfig
 from gates.events import EventBus
 from gates.pipeline.plan import Selection, plan_layer
-from gates.pipeline.runner import RunOutcome, run_plan
+from gates.pipeline.runner import RunOutcome, new_run_id, run_plan
+from gates.pipeline.workspace import FileSet, workspace
 from gates.vcs import git
 
 
@@ -28,6 +30,7 @@ class RunRequest:
     skip: Sequence[str] = ()
     env_skip: Sequence[str] = field(default_factory=tuple)
     fail_fast: bool | None = None
+    ranges: tuple[tuple[str, str], ...] = ()  # (base, head) pushed, or --from-ref/--to-ref
 
 
 def run_layer(request: RunRequest, loaded: LoadedConfig, bus: EventBus) -> RunOutcome:
@@ -35,10 +38,31 @@ def run_layer(request: RunRequest, loaded: LoadedConfig, bus: EventBus) -> RunOu
     if request.layer not in config.layers:
         raise UsageError(f"layer {request.layer!r} is not configured in {loaded.source}")
     _check_names(request, set(config.checks))
+    _refuse_skipping_secrets(request, loaded)
     files = resolve_files(request, loaded.root)
     selection = Selection(request.only, request.skip, request.env_skip)
-    plan = plan_layer(config, request.layer, loaded.root, files, selection, request.fail_fast)
-    return run_plan(plan, bus)
+    plan = plan_layer(config, request.layer, loaded.root, files.files, selection, request.fail_fast)
+    run_id = new_run_id()
+    with workspace(plan, files, run_id) as (ready, after):
+        outcome = run_plan(ready, bus, run_id)
+    for path in after.dropped_fixes:
+        print(f"gates: the fixes to {path} were dropped: your unstaged changes to it win",
+              file=sys.stderr)  # fmt: skip
+    return outcome
+
+
+def _refuse_skipping_secrets(request: RunRequest, loaded: LoadedConfig) -> None:
+    """The secret scan is not optional: skipping it takes an explicit line in the config."""
+    asked = {*request.skip, *request.env_skip} - set(request.only)
+    for name in sorted(asked & set(loaded.config.checks)):
+        spec = loaded.config.checks[name]
+        if spec.kind == "secrets" and not spec.allow_skip:
+            raise UsageError(
+                f"{name} cannot be skipped: the secret scan is not optional. For a false"
+                " positive, add `# pragma: allowlist secret` to the line or record it in"
+                " .secrets.baseline (detect-secrets scan > .secrets.baseline); to allow"
+                f" skipping it, set allow_skip = true under [tool.gates.checks.{name}]"
+            )
 
 
 def _check_names(request: RunRequest, known: set[str]) -> None:
@@ -50,19 +74,21 @@ def _check_names(request: RunRequest, known: set[str]) -> None:
             )
 
 
-def resolve_files(request: RunRequest, root: Path) -> list[str]:
-    """The file set: --files, else --all-files (and ci), else what the layer looks at."""
+def resolve_files(request: RunRequest, root: Path) -> FileSet:
+    """The file set: --files, else --all-files (and ci), else what the layer looks at:
+    the staged files for pre-commit, the files of the pushed commits for pre-push."""
     if request.files is not None:
-        return [_relative_to_root(name, request.cwd, root) for name in request.files]
+        return FileSet([_relative_to_root(name, request.cwd, root) for name in request.files])
     top = git.toplevel(root)
+    if request.ranges and top is not None:
+        from gates.vcs.push import files_in_ranges
+
+        return FileSet(files_in_ranges(request.ranges, root), "commits", request.ranges)
     if request.all_files or request.layer != "pre-commit":
-        return git.tracked_files(root) if top is not None else git.walk_files(root)
+        return FileSet(git.tracked_files(root) if top is not None else git.walk_files(root))
     if top is None:
         raise UsageError(f"{root} is not in a git repository: pass --all-files or --files")
-    try:
-        return git.staged_files(root)
-    except git.GitError as exc:
-        raise UsageError(str(exc)) from None
+    return FileSet(git.staged_files(root), "index")
 
 
 def _relative_to_root(name: str, cwd: Path, root: Path) -> str:

@@ -92,6 +92,8 @@ class PlainConsole:
             self._order = config_order(event)
             self._print(f"gates {event.layer}: {event.file_count} file(s), budget"
                         f" {format_seconds(event.budget)}")  # fmt: skip
+            for note in event.notes:
+                self._print(f"note: {note}")
         elif isinstance(event, CheckFinished):
             self._stage.append(event.result)
         elif isinstance(event, StageFinished):

@@ -61,6 +61,8 @@ class RichConsole:
             f"[bold]gates {event.layer}[/]: {event.file_count} file(s),"
             f" budget {format_seconds(event.budget)}"
         )
+        for note in event.notes:
+            self.console.print(f"[yellow]note:[/] {note}")
         self._live = Live(self._render(), console=self.console, refresh_per_second=12)
         self._live.start()
 

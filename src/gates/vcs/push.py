@@ -59,18 +59,33 @@ def base_of(ref: PushedRef, remote: str, cwd: Path) -> str:
     return parents[0] if parents else EMPTY_TREE
 
 
+def resolve(ref: str, cwd: Path) -> str:
+    """The commit a ref names; GitError when it names none."""
+    return run_git(["rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}"], cwd).strip()
+
+
 def changed_files(base: str, head: str, cwd: Path) -> list[str]:
     out = run_git(["diff", "--name-only", "--diff-filter=ACMR", "-z", "--relative",
                    base, head], cwd)  # fmt: skip
     return [name for name in out.split("\0") if name]
 
 
-def files_in_push(refs: Iterable[PushedRef], remote: str, cwd: Path) -> list[str]:
-    """Every file changed in every pushed ref; a deleted ref adds nothing."""
-    seen: dict[str, None] = {}
+def ranges_in_push(refs: Iterable[PushedRef], remote: str, cwd: Path) -> list[tuple[str, str]]:
+    """(base, head) for every pushed ref that adds commits; a deleted ref adds nothing."""
+    ranges = []
     for ref in refs:
         if ref.deleted:
             continue
-        for name in changed_files(base_of(ref, remote, cwd), ref.local_sha, cwd):
+        base = base_of(ref, remote, cwd)
+        if base != ref.local_sha:
+            ranges.append((base, ref.local_sha))
+    return ranges
+
+
+def files_in_ranges(ranges: Iterable[tuple[str, str]], cwd: Path) -> list[str]:
+    """Every file changed in any of the ranges, once, in order."""
+    seen: dict[str, None] = {}
+    for base, head in ranges:
+        for name in changed_files(base, head, cwd):
             seen.setdefault(name, None)
     return list(seen)
