@@ -12,7 +12,7 @@ from typing import Any
 from gates.cli import EXIT_FAILED, EXIT_OK
 from gates.config import LAYERS, LoadedConfig, load_config
 from gates.events import EventBus, Handler
-from gates.pipeline.service import RunRequest, run_layer
+from gates.pipeline.service import RunRequest, UsageError, run_layer
 from gates.vcs import git
 
 
@@ -28,6 +28,8 @@ def register(subparsers: Any) -> None:
         "--no-fail-fast", action="store_true", help="run every stage, even after a failure"
     )
     run.add_argument("--json", action="store_true", help="print the run record as JSON instead")
+    run.add_argument("--from-ref", metavar="REF", help="with --to-ref: check what REF..TO adds")
+    run.add_argument("--to-ref", metavar="REF", help="the commit whose files are checked")
     run.add_argument("--report-junit", type=Path, metavar="PATH", help="write JUnit XML here")
     run.add_argument("--report-sarif", type=Path, metavar="PATH", help="write SARIF 2.1.0 here")
     run.add_argument("--report-md", type=Path, metavar="PATH", help="write a Markdown summary")
@@ -51,7 +53,21 @@ def request_from(args: argparse.Namespace, cwd: Path) -> RunRequest:
         skip=args.skip,
         env_skip=[n.strip() for n in os.environ.get("SKIP", "").split(",") if n.strip()],
         fail_fast=False if args.no_fail_fast else None,
+        ranges=_ranges(args, cwd),
     )
+
+
+def _ranges(args: argparse.Namespace, cwd: Path) -> tuple[tuple[str, str], ...]:
+    """The pushed ranges a hook found, or the one given by --from-ref and --to-ref."""
+    if getattr(args, "ranges", None):
+        return tuple(args.ranges)
+    if bool(args.from_ref) != bool(args.to_ref):
+        raise UsageError("--from-ref and --to-ref go together")
+    if not args.from_ref:
+        return ()
+    from gates.vcs.push import resolve
+
+    return ((resolve(args.from_ref, cwd), resolve(args.to_ref, cwd)),)
 
 
 def main(args: argparse.Namespace) -> int:
