@@ -209,6 +209,7 @@ def test_gates_config_prints_the_merged_config(
         "budget": "5s",
         "stages": [["secrets"], ["ruff-lint"]],
         "fail_fast": True,  # every default is shown, wherever the value came from
+        "order": "config",
     }
     assert shown["layers"]["ci"]["stages"] == preset("python")["layers"]["ci"]["stages"]
     assert shown["checks"]["pip-audit"]["kind"] == "pip-audit"

@@ -43,6 +43,15 @@ class Layer(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_o
     fail_fast: Annotated[
         bool, _doc("Stop at the first failing stage; --no-fail-fast overrides it.")
     ] = True
+    order: Annotated[
+        Literal["config", "auto"],
+        _doc(
+            '"config": stages and their checks start as listed. "auto": cheapest first, by'
+            " their median durations in this repository's run history (a stage costs what"
+            " its slowest check does), so a fast failure stops the run before a slow check"
+            " starts; checks never measured go last, in config order."
+        ),
+    ] = "config"
     no_secret_scan: Annotated[
         str | None,
         _doc("Why this layer runs no secret scan. Without a reason, pre-commit must run one."),
