@@ -21,7 +21,7 @@ from tests.reports.test_summary import record
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 BUDGETS = {"pre-commit": 5.0, "pre-push": 60.0, "ci": 300.0}
-SECRET = "AKIA" + "IOSFODNN7EXAMPLE"  # an AWS example key, split so no scan trips on it here
+PLANTED_KEY = "AKIA" + "IOSFODNN7EXAMPLE"  # an AWS example key, split so no scan trips on it here
 
 
 def history(count: int = 60) -> list[dict[str, Any]]:
@@ -44,7 +44,7 @@ def history(count: int = 60) -> list[dict[str, Any]]:
                 slow={"tests": [("tests/test_a.py::test_big", share)]} if layer == "ci" else None,
             )
         )  # fmt: skip
-        records[-1]["checks"][0]["message"] = f"found {SECRET}"  # messages are never shown
+        records[-1]["checks"][0]["message"] = f"found {PLANTED_KEY}"  # messages are never shown
     return records
 
 
@@ -121,7 +121,7 @@ def test_names_are_escaped_and_messages_never_shown() -> None:
     page = render_html(summarize(records))
     assert "<img" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
-    assert SECRET not in page
+    assert PLANTED_KEY not in page
 
 
 def test_slowest_tests_only_where_a_tool_reported_them() -> None:

@@ -18,7 +18,7 @@ from gates.config import LAYERS
 from gates.reports.report_text import SPARK, SPARK_RUNS, render_markdown, render_terminal, sparkline
 from gates.reports.summary import summarize
 from tests.conftest import GatesRunner, write
-from tests.reports.test_dashboard import SECRET, history
+from tests.reports.test_dashboard import PLANTED_KEY, history
 from tests.reports.test_summary import record
 
 
@@ -34,7 +34,7 @@ def test_markdown_has_each_layers_figures_and_tables() -> None:
         assert ("**Slowest tests and files**" in part) == bool(s.slowest)
         spark = part.split("`")[1]
         assert len(spark) == min(len(s.runs), SPARK_RUNS)
-    assert SECRET not in text
+    assert PLANTED_KEY not in text
 
 
 def test_markdown_keeps_a_name_from_breaking_the_table() -> None:
@@ -57,7 +57,7 @@ def test_terminal_tables_show_names_as_text() -> None:
     for heading in ("pre-commit", "pre-push", "ci", "Checks", "Grew the most"):
         assert heading in text
     assert "[bold]lint[/bold]" in text
-    assert SECRET not in text
+    assert PLANTED_KEY not in text
 
 
 def test_no_history_says_how_to_make_some_and_writes_nothing(tmp_path: Path) -> None:
