@@ -315,7 +315,11 @@ def test_over_20_runs_the_runs_with_nothing_to_say_are_left_out(
     names = [run["tool"]["driver"]["name"] for run in log["runs"]]
     assert len(names) == 20
     assert "lint" in names
-    assert "at most 20 runs" in capsys.readouterr().err
+    left_out = "GitHub takes at most 20 runs: left out cmd-19, cmd-20, cmd-21"
+    assert {run["properties"]["gates/limits"] for run in log["runs"]} == {left_out}
+    assert capsys.readouterr().err.splitlines() == [
+        f"gates: SARIF report {tmp_path}/out.sarif: {left_out}"
+    ]
 
 
 # --- the CLI ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ the lowest severities first, and the log, the run and stderr say so.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import sys
@@ -59,10 +60,11 @@ class Planned:
     result: CheckResult
     kept: list[Finding]
     cut: Counter[str] = field(default_factory=Counter)
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # why findings were cut
+    notes: list[str] = field(default_factory=list)  # what else the limits changed
 
     @property
-    def notice(self) -> str:
+    def cut_notice(self) -> str:
         if not self.cut:
             return ""
         counts = ", ".join(f"{self.cut[s.value]:,} {s.value}" for s in RANK if self.cut[s.value])
@@ -70,6 +72,10 @@ class Planned:
             f"{sum(self.cut.values()):,} of {len(self.result.findings):,} results cut,"
             f" lowest severities first ({counts}): {'; '.join(self.reasons)}"
         )
+
+    @property
+    def notice(self) -> str:
+        return "; ".join(part for part in (self.cut_notice, *self.notes) if part)
 
 
 class SarifReport:
@@ -255,8 +261,8 @@ def rule_help(kind: str, rule_id: str) -> tuple[str, str | None]:
         return HELP[rule_id], None
     if kind == "secrets":
         text = (
-            f"Something that looks like a {rule_id} is in the code: remove it and rotate it. If"
-            " it is not a secret, mark the line with `# pragma: allowlist secret`."
+            f"Something that looks like a secret ({rule_id}) is in the code: remove it and"
+            " rotate it. If it is not a secret, mark the line with `# pragma: allowlist secret`."
         )
         return text, PROGRAMS[kind][2]
     if kind == "ruff-lint":
@@ -276,6 +282,7 @@ MYPY_CODES = "https://mypy.readthedocs.io/en/stable/error_code_list.html"
 BANDIT_TESTS = "https://bandit.readthedocs.io/en/latest/plugins/index.html"
 
 
+@functools.cache  # asked once per run, and again each time the log is cut to fit
 def tool_version(distribution: str) -> str | None:
     if not distribution:
         return None
@@ -296,8 +303,13 @@ def fit(planned: list[Planned], limits: Limits, render: Render) -> tuple[str, st
     """The rendered log within `limits`, and a one-line notice of what was cut (or "")."""
     dropped = drop_runs(planned, limits.runs)
     planned = [p for p in planned if p.result.name not in dropped]
+    per_run = f"GitHub takes at most {limits.results:,} results per run"
     for p in planned:
-        keep_most_severe(p, limits.results, f"GitHub takes at most {limits.results:,} per run")
+        keep_most_severe(p, limits.results, per_run)
+        if dropped:
+            p.notes.append(
+                f"GitHub takes at most {limits.runs} runs: left out {', '.join(dropped)}"
+            )
     text = serialize(render(planned))
     for _ in range(10):  # each pass cuts in proportion to the excess; a few suffice
         size = compressed_size(text, limits.compressed_bytes)
@@ -346,7 +358,7 @@ def cut_lowest(planned: list[Planned], count: int, why: str) -> None:
 
 def compressed_size(text: str, limit: int) -> int:
     data = text.encode("utf-8")
-    if len(data) <= limit:  # JSON never grows when gzipped: a log this small fits as it is
+    if len(data) + 64 <= limit:  # gzip adds a few dozen bytes of framing at most: it fits
         return len(data)
     return len(gzip.compress(data, compresslevel=6))
 
@@ -356,7 +368,7 @@ def serialize(log: dict[str, Any]) -> str:
 
 
 def summary(planned: list[Planned], dropped: list[str], most_runs: int) -> str:
-    parts = [f"{p.result.name}: {p.notice}" for p in planned if p.notice]
+    parts = [f"{p.result.name}: {p.cut_notice}" for p in planned if p.cut_notice]
     if dropped:
         parts.append(f"GitHub takes at most {most_runs} runs: left out {', '.join(dropped)}")
     return "; ".join(parts)
