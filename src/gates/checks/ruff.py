@@ -13,14 +13,24 @@ _CANNOT_READ = {"io", "E902"}  # ruff format's and ruff check's "could not read 
 
 def build_format(ctx: CheckContext) -> list[str]:
     # --force-exclude: a file named explicitly still obeys the project's ruff excludes.
-    return ["ruff", "format", "--check", "--force-exclude", "--output-format", "json",
-            *ctx.spec.args, "--", *ctx.files]  # fmt: skip
+    # As a fixer it rewrites the files; the pipeline sees which ones changed.
+    mode = [] if ctx.spec.fix else ["--check", "--output-format", "json"]
+    return ["ruff", "format", *mode, "--force-exclude", *ctx.spec.args, "--", *ctx.files]
 
 
 def build_lint(ctx: CheckContext) -> list[str]:
-    # --no-fix: a project's `fix = true` would otherwise rewrite files during a check.
-    return ["ruff", "check", "--no-fix", "--force-exclude", "--output-format", "json",
+    # --no-fix unless asked: a project's `fix = true` would otherwise rewrite files.
+    fix = "--fix" if ctx.spec.fix else "--no-fix"
+    return ["ruff", "check", fix, "--force-exclude", "--output-format", "json",
             *ctx.spec.args, "--", *ctx.files]  # fmt: skip
+
+
+def parse_format(ctx: CheckContext, out: ProcessOutput) -> Outcome:
+    if not ctx.spec.fix:
+        return parse(ctx, out)
+    if out.returncode != 0:  # 2: a file ruff cannot parse, so cannot format
+        return Outcome.error(f"ruff format exited with {out.returncode}: {tail(out.stderr)}")
+    return Outcome(Status.PASSED)
 
 
 def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
@@ -57,7 +67,14 @@ def _finding(item: dict[str, Any], ctx: CheckContext) -> Finding:
 
 
 FORMAT = Tool(
-    "ruff-format", INSTALL, ("python",), True, build_format, parse, file_local=True, program="ruff"
+    "ruff-format",
+    INSTALL,
+    ("python",),
+    True,
+    build_format,
+    parse_format,
+    file_local=True,
+    program="ruff",
 )
 LINT = Tool(
     "ruff-lint", INSTALL, ("python",), True, build_lint, parse, file_local=True, program="ruff"

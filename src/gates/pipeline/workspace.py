@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,12 +45,21 @@ def workspace(plan: Plan, files: FileSet, run_id: str) -> Iterator[tuple[Plan, A
         return
     prefix = Path(os.path.relpath(plan.root, top)).as_posix()
     in_top = [_join(prefix, name) for name in files.files]
+    _recover_leftovers(top)
     if files.source == "index":
         with _index(plan, top, prefix, in_top, run_id, after) as ready:
             yield ready, after
     else:
         with _commits(plan, top, prefix, files) as ready:
             yield ready, after
+
+
+def _recover_leftovers(top: Path) -> None:
+    """Work a killed run saved is put back before anything else touches the tree."""
+    if (top / ".git").is_dir() and not (top / ".git" / "gates" / "stash").is_dir():
+        return  # the common case, answered without asking git
+    for line in stash.recover(top):
+        print(f"gates: {line}", file=sys.stderr)
 
 
 def _join(prefix: str, name: str) -> str:
@@ -64,7 +74,9 @@ def _index(
     running = runs(plan)
     whole_tree = [c for c in running if not is_file_local(c)]
     dirty = set(stash.unstaged_files(top))
-    if whole_tree and dirty:
+    if whole_tree:
+        # Even with nothing to stash now, take the lock: another run may be mid-stash,
+        # and then the working tree is not the user's until it finishes.
         with stash.index_in_worktree(top, run_id) as result:
             yield plan
         after.dropped_fixes.extend(result.dropped_fixes)

@@ -10,15 +10,21 @@ _SKIPPED_DIRS = {".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", 
                  ".mypy_cache", ".ruff_cache", ".pytest_cache", ".tox", ".nox"}  # fmt: skip
 
 
+# gates only reads the index: no opportunistic refresh of its stat cache either, so a run
+# never takes index.lock and leaves the index file byte for byte as it was.
+READ_ONLY_ENV = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+
+
 class GitError(Exception):
     """git is missing or refused; the message says what to do."""
 
 
-def run_git(args: list[str], cwd: Path) -> str:
+def run_git(args: list[str], cwd: Path, stdin: str | None = None) -> str:
     try:
         done = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8", check=False
-        )
+            ["git", *args], cwd=cwd, env=READ_ONLY_ENV, input=stdin, capture_output=True,
+            text=True, encoding="utf-8", errors="surrogateescape", check=False,
+        )  # fmt: skip
     except FileNotFoundError:
         raise GitError("git is not installed; install git or pass --files") from None
     if done.returncode != 0:

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from gates.vcs.git import GitError, run_git
+from gates.vcs.git import READ_ONLY_ENV, GitError, run_git
 
 # The files tools read their settings from: a check in the snapshot must see them too.
 CONFIG_FILES = (
@@ -76,7 +76,7 @@ def read_blobs(top: Path, shas: list[str]) -> dict[str, bytes]:
         return {}
     done = subprocess.run(
         ["git", "cat-file", "--batch"], cwd=top, input="\n".join(unique).encode() + b"\n",
-        capture_output=True, check=False,
+        env=READ_ONLY_ENV, capture_output=True, check=False,
     )  # fmt: skip
     if done.returncode != 0:
         raise GitError(f"git cat-file failed: {done.stderr.decode(errors='replace').strip()}")
@@ -91,17 +91,19 @@ def read_blobs(top: Path, shas: list[str]) -> dict[str, bytes]:
 
 
 def write_entry(dest: Path, entry: Entry, content: bytes) -> None:
-    """Write one blob as git would check it out: a symlink, or a file with its mode."""
+    """Write one blob as git would check it out: a symlink, or a file with its mode.
+    The file is replaced in one step, so nothing ever sees it missing or half written."""
     target = dest / entry.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.is_symlink() or target.exists():
-        target.unlink()
+    temporary = target.with_name(f".{target.name}.gates-write")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
     if entry.mode == _SYMLINK:
-        os.symlink(content.decode(errors="surrogateescape"), target)
-        return
-    target.write_bytes(content)
-    if entry.mode == _EXECUTABLE:
-        target.chmod(0o755)
+        os.symlink(content.decode(errors="surrogateescape"), temporary)
+    else:
+        temporary.write_bytes(content)
+        temporary.chmod(0o755 if entry.mode == _EXECUTABLE else 0o644)
+    os.replace(temporary, target)
 
 
 def materialize(top: Path, entries: list[Entry], dest: Path) -> None:

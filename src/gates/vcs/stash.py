@@ -34,9 +34,26 @@ def gates_dir(top: Path) -> Path:
 
 def unstaged_files(top: Path) -> list[str]:
     """Tracked files whose working copy differs from the index; intent-to-add files are
-    left out: like untracked files, gates never touches them."""
-    out = run_git(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=MDT"], top)
-    return [name for name in out.split("\0") if name]
+    left out: like untracked files, gates never touches them.
+
+    `git diff` would refresh the index's stat cache and write it, even with
+    GIT_OPTIONAL_LOCKS=0; `git diff-files` never writes, but lists files that were only
+    touched, so their content is compared with the staged blob."""
+    out = run_git(["diff-files", "--name-status", "-z", "--diff-filter=MDT"], top)
+    fields = [f for f in out.split("\0") if f]
+    changed = dict(zip(fields[1::2], fields[0::2], strict=True))
+    touched = [path for path, status in changed.items() if status == "M"]
+    same = _same_as_staged(top, touched)
+    return [path for path in changed if path not in same]
+
+
+def _same_as_staged(top: Path, paths: list[str]) -> set[str]:
+    regular = [p for p in paths if (top / p).is_file() and not (top / p).is_symlink()]
+    if not regular:
+        return set()
+    hashed = run_git(["hash-object", "--stdin-paths"], top, stdin="\n".join(regular) + "\n")
+    staged = {e.path: e.sha for e in index_entries(top, regular)}
+    return {p for p, sha in zip(regular, hashed.split(), strict=True) if staged.get(p) == sha}
 
 
 @dataclass(frozen=True)
@@ -106,16 +123,21 @@ def _saved_bytes(folder: Path, item: Saved) -> bytes | None:
 
 def _put_back(top: Path, folder: Path, item: Saved) -> None:
     target = top / item.path
-    if target.is_symlink() or target.exists():
-        target.unlink()
+    if item.kind == "absent":
+        if target.is_symlink() or target.exists():
+            target.unlink()
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".{target.name}.gates-restore")
+    if temporary.is_symlink() or temporary.exists():
+        temporary.unlink()
     if item.kind == "symlink":
-        os.symlink(
-            (folder / item.copy).read_text(encoding="utf-8", errors="surrogateescape"), target
-        )
-    elif item.kind == "file":
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(folder / item.copy, target)
-        target.chmod(item.mode)
+        link = (folder / item.copy).read_text(encoding="utf-8", errors="surrogateescape")
+        os.symlink(link, temporary)
+    else:
+        shutil.copyfile(folder / item.copy, temporary)
+        temporary.chmod(item.mode)
+    os.replace(temporary, target)  # atomic: an editor never sees the file missing
 
 
 def restore(top: Path, folder: Path, index_version: dict[str, bytes | None]) -> StashResult:
@@ -202,24 +224,37 @@ def leftovers(top: Path) -> list[Path]:
 
 def recover(top: Path) -> list[str]:
     """Put back what a killed run saved. A file edited since is never overwritten: its
-    saved copy stays, and the message says where."""
-    messages = []
-    for folder in leftovers(top):
-        kept = False
-        for item in _load(folder):
-            now = _current(top, item.path)
-            saved = _saved_bytes(folder, item)
-            if now == saved:
-                continue
-            entries = index_entries(top, [item.path])
-            staged = read_blobs(top, [entries[0].sha])[entries[0].sha] if entries else None
-            if now == staged:  # still as the killed run left it: safe to put back
-                _put_back(top, folder, item)
-                messages.append(f"restored your unstaged changes to {item.path}")
-            else:
-                kept = True
-                copy = folder / item.copy if item.copy else folder
-                messages.append(f"{item.path} changed since; your earlier version is in {copy}")
-        if not kept:
-            shutil.rmtree(folder)
+    saved copy stays, and the message says where. A run still going is left alone."""
+    if not leftovers(top):
+        return []
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(gates_dir(top) / "stash.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return ["a gates run in progress holds saved work; it puts it back when it ends"]
+    try:
+        return [line for folder in leftovers(top) for line in _recover_one(top, folder)]
+    finally:
+        lock.release()
+
+
+def _recover_one(top: Path, folder: Path) -> list[str]:
+    messages, kept = [], False
+    for item in _load(folder):
+        now = _current(top, item.path)
+        if now == _saved_bytes(folder, item):
+            continue
+        entries = index_entries(top, [item.path])
+        staged = read_blobs(top, [entries[0].sha])[entries[0].sha] if entries else None
+        if now == staged:  # still as the killed run left it: safe to put back
+            _put_back(top, folder, item)
+            messages.append(f"restored your unstaged changes to {item.path}")
+        else:
+            kept = True
+            copy = folder / item.copy if item.copy else folder
+            messages.append(f"{item.path} changed since; your earlier version is in {copy}")
+    if not kept:
+        shutil.rmtree(folder)
     return messages
