@@ -185,3 +185,69 @@ def test_pushing_a_branch_without_new_files_and_deleting_one(pushing_repo: Path)
 def test_hook_runs_with_the_interpreter_that_installed_it(repo: Path) -> None:
     text = (repo / ".git" / "hooks" / "pre-commit").read_text()
     assert f"PYTHON={sys.executable}" in text or f"PYTHON='{sys.executable}'" in text
+
+
+def test_pre_push_checks_the_pushed_commit_not_the_working_tree(pushing_repo: Path) -> None:
+    repo = pushing_repo
+    write(repo, {"bad.py": "import os\n"})
+    git(repo, "add", "bad.py")
+    assert commit(repo).returncode == 0
+    write(repo, {"bad.py": "import os\n\nprint(os.sep)\n"})  # fixed, but not committed
+    refused = push(repo, "origin", "main")
+    assert refused.returncode != 0  # what is pushed still has the unused import
+    assert "F401" in refused.stdout
+    assert (repo / "bad.py").read_text() == "import os\n\nprint(os.sep)\n"
+
+
+def test_from_ref_to_ref_checks_a_range_by_hand(pushing_repo: Path, gates: GatesRunner) -> None:
+    repo = pushing_repo
+    write(repo, {"bad.py": "import os\n"})
+    git(repo, "add", "bad.py")
+    assert commit(repo).returncode == 0
+    done = gates(repo, "run", "pre-push", "--from-ref", "origin/main", "--to-ref", "HEAD")
+    assert done.returncode == 1
+    assert "1 file(s)" in done.stdout
+    assert "F401" in done.stdout
+    clean = gates(repo, "run", "pre-push", "--from-ref", "HEAD", "--to-ref", "HEAD")
+    assert clean.returncode == 0
+    lonely = gates(repo, "run", "pre-push", "--from-ref", "HEAD")
+    assert lonely.returncode == 2
+    assert "--from-ref and --to-ref go together" in lonely.stderr
+
+
+def test_skipping_the_secret_scan_is_refused_unless_allowed(repo: Path, gates: GatesRunner) -> None:
+    write(repo, {"leak.py": f'KEY = "{KEY}"\n'})
+    git(repo, "add", "leak.py")
+    refused = commit_with(repo, {"SKIP": "secrets"})
+    assert refused.returncode != 0
+    assert "secrets cannot be skipped: the secret scan is not optional" in refused.stdout
+    assert "pragma: allowlist secret" in refused.stdout
+    by_flag = gates(repo, "run", "pre-commit", "--skip", "secrets")
+    assert by_flag.returncode == 2
+    write(repo, {"gates.toml": LAYERS_ONLY_SECRETS + "\n[checks.secrets]\nallow_skip = true\n"})
+    git(repo, "add", "gates.toml")
+    allowed = gates(repo, "run", "pre-commit", "--json", env={"SKIP": "secrets"})
+    assert allowed.returncode == 0, allowed.stderr
+    assert '"reason": "skipped by SKIP in the environment"' in allowed.stdout
+
+
+def commit_with(repo: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    argv = ["git", "commit", "-q", "-m", "x"]
+    full = {**os.environ, **env}
+    out = subprocess.PIPE
+    return subprocess.run(
+        argv, cwd=repo, env=full, text=True, stdout=out, stderr=subprocess.STDOUT, check=False
+    )
+
+
+def test_install_in_a_linked_worktree_uses_the_shared_hooks(
+    make_repo: Callable[..., Path], gates: GatesRunner, tmp_path: Path
+) -> None:
+    root = make_repo({"gates.toml": LAYERS_ONLY_SECRETS}, commit=True)
+    linked = tmp_path / "linked"
+    git(root, "worktree", "add", "-q", str(linked))
+    assert gates(linked, "install").returncode == 0
+    assert (root / ".git" / "hooks" / "pre-commit").is_file()
+    write(linked, {"leak.py": f'KEY = "{KEY}"\n'})
+    git(linked, "add", "leak.py")
+    assert commit(linked).returncode != 0  # the hook guards the linked worktree too
