@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import GatesRunner, git, write
 
-KEY = "AKIAZ7QPLX3M4VN5TR2W"  # shaped like an AWS access key id; not a real one
+KEY = "AKIAZ7QPLX3M4VN5TR2W"  # pragma: allowlist secret (shaped like an AWS key id)
 LAYERS_ONLY_SECRETS = """
 [layers.pre-commit]
 budget = "30s"
