@@ -183,3 +183,41 @@ def test_a_failing_subscriber_does_not_change_the_outcome(
     bus.subscribe(broken)
     assert run_plan(plan, bus).passed
     assert "reporter" in capsys.readouterr().err
+
+
+def test_batches_split_long_file_lists_across_cores() -> None:
+    from gates.pipeline.execute import MIN_BATCH, batches
+
+    few = tuple(f"f{i}.py" for i in range(MIN_BATCH))
+    assert batches(few, cores=2) == [few]  # not worth a second process
+    many = tuple(f"f{i}.py" for i in range(MIN_BATCH * 4))
+    parts = batches(many, cores=2)
+    assert len(parts) == 2
+    assert sum(parts, ()) == many  # every file once, in order
+    assert batches((), cores=2) == [()]
+    long_names = tuple("d/" * 400 + f"{i}.py" for i in range(200))
+    assert len(batches(long_names, cores=1)) >= 2  # kept under the argument limit
+
+
+def test_a_file_local_check_runs_its_batches_in_parallel(tmp_path: Path) -> None:
+    names = [f"m{i}.py" for i in range(40)]
+    for name in names:
+        (tmp_path / name).write_text("x = 1\n")
+    code = (
+        "import os, sys; open(sys.argv[1] + '/' + str(os.getpid()), 'w').write(str(len(sys.argv)))"
+    )
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    check = {"kind": "command", "command": [PY, "-c", code, str(pids)], "files": ["*.py"],
+             "pass_files": True, "file_local": True}  # fmt: skip
+    settings = {
+        "layers": {"ci": {"budget": "60s", "stages": [["each"]]}},
+        "checks": {"each": check},
+    }
+    plan = plan_layer(build_config(settings, "gates.toml", ""), "ci", tmp_path, names)
+    outcome = run_plan(plan, EventBus())
+    assert outcome.passed
+    runs = list(pids.iterdir())
+    assert len(runs) == min(os.cpu_count() or 1, 40 // 16)
+    # every file reached exactly one batch: argv is [-c, dir, --, files...]
+    assert sum(int(p.read_text()) - 3 for p in runs) == 40
