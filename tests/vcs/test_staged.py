@@ -62,6 +62,13 @@ def fingerprint(repo: Path) -> dict[str, str]:
     return found
 
 
+def stage_with_unstaged_work(root: Path) -> None:
+    """a.py staged as `x = 2`, with an unstaged edit on top."""
+    write(root, {"a.py": "x = 2\n"})
+    git(root, "add", "a.py")
+    write(root, {"a.py": "x = 2  # UNSTAGED\n"})
+
+
 @pytest.fixture
 def repo(make_repo: Callable[..., Path]) -> Callable[[str], Path]:
     def make(config: str) -> Path:
@@ -185,9 +192,7 @@ def test_killed_run_loses_nothing_and_recover_restores(
     repo: Callable[[str], Path], gates: GatesRunner
 ) -> None:
     root = repo(whole_tree(sleep=30))
-    write(root, {"a.py": "x = 2\n"})
-    git(root, "add", "a.py")
-    write(root, {"a.py": "x = 2  # UNSTAGED\n"})
+    stage_with_unstaged_work(root)
     before = fingerprint(root)
     proc = _start_slow_run(root)
     _wait_for_stash(root)
@@ -202,9 +207,7 @@ def test_killed_run_loses_nothing_and_recover_restores(
 
 def test_next_run_recovers_by_itself(repo: Callable[[str], Path], gates: GatesRunner) -> None:
     root = repo(whole_tree(sleep=30))
-    write(root, {"a.py": "x = 2\n"})
-    git(root, "add", "a.py")
-    write(root, {"a.py": "x = 2  # UNSTAGED\n"})
+    stage_with_unstaged_work(root)
     before = fingerprint(root)
     proc = _start_slow_run(root)
     _wait_for_stash(root)
@@ -224,9 +227,7 @@ def test_a_second_stashing_run_waits_then_says_why(
     repo: Callable[[str], Path], gates: GatesRunner
 ) -> None:
     root = repo(whole_tree(sleep=30))
-    write(root, {"a.py": "x = 2\n"})
-    git(root, "add", "a.py")
-    write(root, {"a.py": "x = 2  # UNSTAGED\n"})
+    stage_with_unstaged_work(root)
     before = fingerprint(root)
     first = _start_slow_run(root)
     try:
