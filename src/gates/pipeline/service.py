@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gates.config import LoadedConfig
 from gates.events import EventBus
+from gates.pipeline.ordering import learned_order
 from gates.pipeline.plan import Selection, plan_layer
 from gates.pipeline.runner import RunOutcome, new_run_id, run_plan
 from gates.pipeline.workspace import FileSet, workspace
@@ -31,6 +32,8 @@ class RunRequest:
     env_skip: Sequence[str] = field(default_factory=tuple)
     fail_fast: bool | None = None
     ranges: tuple[tuple[str, str], ...] = ()  # (base, head) pushed, or --from-ref/--to-ref
+    # Each check's median seconds in the run history, for a layer with order = "auto".
+    medians: Mapping[str, float] = field(default_factory=dict)
 
 
 def run_layer(request: RunRequest, loaded: LoadedConfig, bus: EventBus) -> RunOutcome:
@@ -42,6 +45,8 @@ def run_layer(request: RunRequest, loaded: LoadedConfig, bus: EventBus) -> RunOu
     files = resolve_files(request, loaded.root)
     selection = Selection(request.only, request.skip, request.env_skip)
     plan = plan_layer(config, request.layer, loaded.root, files.files, selection, request.fail_fast)
+    if request.medians and config.layers[request.layer].order == "auto":
+        plan = learned_order(plan, request.medians)
     run_id = new_run_id()
     with workspace(plan, files, run_id) as (ready, after):
         outcome = run_plan(ready, bus, run_id)
