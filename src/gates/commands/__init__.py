@@ -14,12 +14,12 @@ from types import FrameType, ModuleType
 
 from gates import __version__
 from gates.cli import EXIT_INTERRUPTED, EXIT_USAGE
-from gates.commands import config, hooks, init, recover, report, run
+from gates.commands import config, history, hooks, init, recover, report, run
 from gates.config import ConfigError
 from gates.pipeline.service import UsageError
 from gates.vcs.git import GitError
 
-VERBS: tuple[ModuleType, ...] = (run, config, init, hooks, recover, report)
+VERBS: tuple[ModuleType, ...] = (run, config, init, hooks, recover, report, history)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from gates.cli import EXIT_FAILED, EXIT_OK
 from gates.config import LAYERS, LoadedConfig, load_config
 from gates.events import EventBus, Handler
 from gates.pipeline.service import RunRequest, UsageError, run_layer
 from gates.vcs import git
+
+if TYPE_CHECKING:
+    from gates.reports.record import RunRecorder
 
 
 def register(subparsers: Any) -> None:
@@ -81,13 +85,36 @@ def main(args: argparse.Namespace) -> int:
         recorder = RunRecorder()
         bus.subscribe(recorder)
         subscribe_reports(bus, args, loaded.root, cwd)
+        request = keep_history(bus, request, loaded, recorder, out=None)
         outcome = run_layer(request, loaded, bus)
         print(json.dumps(recorder.record, indent=2))
     else:
         bus.subscribe(console())
         subscribe_reports(bus, args, loaded.root, cwd)
+        request = keep_history(bus, request, loaded, None, out=sys.stdout)
         outcome = run_layer(request, loaded, bus)
     return EXIT_OK if outcome.passed else EXIT_FAILED
+
+
+def keep_history(
+    bus: EventBus,
+    request: RunRequest,
+    loaded: LoadedConfig,
+    recorder: RunRecorder | None,
+    out: TextIO | None,
+) -> RunRequest:
+    """Every run goes into the repository's history; a layer with order = "auto" learns
+    its order from it. Subscribed last, so its lines follow the console's summary."""
+    from gates.reports.history_writer import keep_history as record_run
+    from gates.reports.record import RunRecorder
+
+    if recorder is None:
+        recorder = RunRecorder()
+        bus.subscribe(recorder)
+    layer = loaded.config.layers.get(request.layer)  # type: ignore[call-overload]
+    learn = layer is not None and layer.order == "auto"
+    medians = record_run(bus, recorder, request.cwd, request.layer, learn, out)
+    return dataclasses.replace(request, medians=medians)
 
 
 def subscribe_reports(bus: EventBus, args: argparse.Namespace, root: Path, cwd: Path) -> None:

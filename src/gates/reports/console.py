@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import TextIO
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, TextIO
 
 from gates.config.durations import format_seconds
 from gates.events import (
@@ -126,3 +126,17 @@ class PlainConsole:
 
     def _print(self, text: str) -> None:
         print(text, file=self.stream, flush=True)
+
+
+def order_line(runs: int, stages: Iterable[Iterable[str]]) -> str:
+    """Said when a layer's order was learned from its history: which order, from how much."""
+    names = ", ".join(name for stage in stages for name in stage)
+    return f"order learned from {runs} run{'s' if runs != 1 else ''}: {names}"
+
+
+def trend_line(warnings: Sequence[Mapping[str, Any]], named: int = 3) -> str:
+    """The run's warnings in one line: the budget first, then the checks that grew most."""
+    budget = [str(w["message"]) for w in warnings if w.get("kind") == "budget"]
+    grown = [str(w["message"]) for w in warnings if w.get("kind") != "budget"]
+    more = len(grown) - named
+    return "; ".join([*budget, *grown[:named], *([f"and {more} more"] if more > 0 else [])])
