@@ -16,8 +16,13 @@ ADVICE = (
 
 
 def build(ctx: CheckContext) -> list[str]:
-    baseline = ["--baseline", BASELINE] if (ctx.root / BASELINE).is_file() else []
-    return [sys.executable, "-m", "gates.checks.secrets_worker", *baseline, "--", *ctx.files]
+    options = ["--baseline", BASELINE] if (ctx.root / BASELINE).is_file() else []
+    if ctx.diff is not None:
+        # Only the lines being committed or pushed are new: what is already committed was
+        # scanned when it was added, and the ci layer scans every file whole.
+        options += ["--diff-from-git", str(ctx.root)]
+        options += [part for arg in ctx.diff for part in ("--diff-arg", arg)]
+    return [sys.executable, "-m", "gates.checks.secrets_worker", *options, "--", *ctx.files]
 
 
 def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
