@@ -8,6 +8,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -313,3 +314,20 @@ def test_the_database_is_in_wal_mode(tmp_path: Path) -> None:
     store.close()
     with sqlite3.connect(tmp_path / "h.sqlite") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_new_database_held_by_another_user_is_waited_for(tmp_path: Path) -> None:
+    # The first users of a new database both switch it to WAL. SQLite refuses one of them
+    # at once, busy timeout or not (waiting could deadlock): the store tries again.
+    path = tmp_path / "h.sqlite"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")  # a write lock, held: as by a user switching it
+    release = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    release.start()
+    try:
+        assert HistoryStore(path).add(make_record(0, {"a": 0.1}))
+    finally:
+        release.join()
+        other.close()
+    assert len(HistoryStore(path).records()) == 1

@@ -167,7 +167,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     # isolation_level=None: transactions are explicit and short (BEGIN IMMEDIATE ... COMMIT).
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
     try:
-        conn.execute("PRAGMA journal_mode=WAL")  # readers never wait for a writer
+        _wal(conn)
         conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a lost last run is fine
         # The schema is written once per database; later runs only read its version.
         if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
@@ -178,6 +178,21 @@ def _connect(path: Path) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _wal(conn: sqlite3.Connection) -> None:
+    """WAL mode, so that readers never wait for a writer. A new database's first two
+    users both switch it, and SQLite answers "locked" at once, without the busy timeout:
+    try again for as long as that timeout."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 @contextmanager
