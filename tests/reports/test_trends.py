@@ -47,7 +47,7 @@ def make_record(
     ]  # fmt: skip
     total = sum(durations.values())
     return {
-        "version": 2,
+        "version": 1,
         "run_id": f"run-{layer}-{index:05d}",
         "layer": layer,
         "started_at": stamp(at or START + timedelta(hours=index)),

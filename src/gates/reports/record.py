@@ -1,8 +1,8 @@
 """The run record: versioned JSON built from the run's events, plus where the run happened.
 
-Version 2 adds `git`, `stages` (as run: a learned order shows here), `cache_hit` on each
-check, `tools` (the program each check started, with its version when known) and
-`warnings` (filled in by the history writer, from the trends of earlier runs).
+Besides the run's events it holds `git` (commit and branch), `stages` (as run: a learned
+order shows here), `cache_hit` on each check, `tools` (the program each check started,
+with its version when known) and `warnings` (filled in by the history writer).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from gates import __version__
 from gates.events import BudgetExceeded, Event, RunFinished, RunStarted
 from gates.results import CheckResult, Status
 
-RECORD_VERSION = 2
+RECORD_VERSION = 1  # bumped when a field changes meaning; new fields are additive
 
 
 class RunRecorder:
