@@ -34,4 +34,3 @@ def learned_order(plan: Plan, medians: Mapping[str, float]) -> Plan:
         for index, stage in enumerate(stages)
     )
     return dataclasses.replace(plan, stages=numbered)
-
