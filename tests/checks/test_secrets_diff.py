@@ -132,12 +132,6 @@ def test_a_secret_in_a_line_staged_as_unchanged_but_moved_is_reported(
     assert found(run_secrets(root, ["app.py"], STAGED)) == [("app.py", 7)]
 
 
-SNAPSHOT_GAP = (
-    "CheckContext does not carry the real project root yet: in a snapshot (a partially staged"
-    " file, every pre-push) the worker cannot run git, and scans whole files"
-)
-
-
 def run_in_workspace(root: Path, files: list[str], fileset: FileSet, layer: str) -> CheckResult:
     """The check as a run does it: in the workspace the run would set up for `fileset`."""
     plan = _plan(root, files, layer, None)
@@ -147,7 +141,6 @@ def run_in_workspace(root: Path, files: list[str], fileset: FileSet, layer: str)
         return execute(planned, ready, time.monotonic() + ready.budget, ProcessGroups())
 
 
-@pytest.mark.xfail(reason=SNAPSHOT_GAP, strict=True)
 def test_a_committed_secret_in_a_partially_staged_file_is_not_reported(
     make_repo: MakeRepo,
 ) -> None:
@@ -159,7 +152,6 @@ def test_a_committed_secret_in_a_partially_staged_file_is_not_reported(
     assert result.status is Status.PASSED
 
 
-@pytest.mark.xfail(reason=SNAPSHOT_GAP, strict=True)
 def test_a_committed_secret_is_not_reported_by_a_pre_push_run(make_repo: MakeRepo) -> None:
     root = make_repo({"app.py": LEAKY}, commit=True)
     base = git(root, "rev-parse", "HEAD").strip()

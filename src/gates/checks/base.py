@@ -29,6 +29,9 @@ class CheckContext:
     # The `git diff` arguments that give the lines being committed or pushed, when only
     # those are new (pre-commit: ("--cached",); pre-push: (base, head)); None: all lines.
     diff: tuple[str, ...] | None = None
+    # The real project root when `root` is a snapshot of what is committed or pushed:
+    # where git can be asked about the change.
+    project: Path | None = None
 
 
 @dataclass(frozen=True)

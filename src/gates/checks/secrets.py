@@ -20,7 +20,7 @@ def build(ctx: CheckContext) -> list[str]:
     if ctx.diff is not None:
         # Only the lines being committed or pushed are new: what is already committed was
         # scanned when it was added, and the ci layer scans every file whole.
-        options += ["--diff-from-git", str(ctx.root)]
+        options += ["--diff-from-git", str(ctx.project or ctx.root)]
         options += [part for arg in ctx.diff for part in ("--diff-arg", arg)]
     return [sys.executable, "-m", "gates.checks.secrets_worker", *options, "--", *ctx.files]
 

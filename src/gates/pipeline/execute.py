@@ -112,6 +112,7 @@ def _run_tool(
             coverage=plan.coverage,
             workdir=Path(workdir),
             diff=plan.diff,
+            project=plan.root,
         )
         argv = planned.tool.build(ctx)
         program = process.find_program(argv[0]) if argv else None
