@@ -53,8 +53,12 @@ def _parse_entries(output: str, *, tree: bool) -> list[Entry]:
 
 
 def index_entries(top: Path, paths: Iterable[str]) -> list[Entry]:
-    """The staged blobs of `paths` (relative to `top`)."""
-    out = run_git(["ls-files", "-s", "-z", "--", *_literal(paths)], top)
+    """The staged blobs of `paths` (relative to `top`); none for no paths (to git, an
+    empty pathspec means every file)."""
+    literal = _literal(paths)
+    if not literal:
+        return []
+    out = run_git(["ls-files", "-s", "-z", "--", *literal], top)
     return _parse_entries(out, tree=False)
 
 
