@@ -71,21 +71,35 @@ def _index(
     plan: Plan, top: Path, prefix: str, staged: list[str], run_id: str, after: Aftermath
 ) -> Iterator[Plan]:
     plan = dataclasses.replace(plan, diff=("--cached",))
-    running = runs(plan)
-    whole_tree = [c for c in running if not is_file_local(c)]
     dirty = set(stash.unstaged_files(top))
-    if whole_tree:
+    if any(not is_file_local(c) for c in runs(plan)):
         # Even with nothing to stash now, take the lock: another run may be mid-stash,
         # and then the working tree is not the user's until it finishes.
-        with stash.index_in_worktree(top, run_id) as result:
-            yield plan
+        with (
+            stash.index_in_worktree(top, run_id) as result,
+            _file_local(plan, top, prefix, staged, dirty, after) as ready,
+        ):
+            yield ready
         after.dropped_fixes.extend(result.dropped_fixes)
-    elif dirty & set(staged) and len(whole_tree) < len(running):
-        with snapshot.snapshot(top, staged) as tree:
-            yield dataclasses.replace(plan, local_root=tree / prefix)
-            after.dropped_fixes.extend(_bring_back_fixes(plan, top, tree, prefix, dirty))
     else:
+        with _file_local(plan, top, prefix, staged, dirty, after) as ready:
+            yield ready
+
+
+@contextmanager
+def _file_local(
+    plan: Plan, top: Path, prefix: str, staged: list[str], dirty: set[str], after: Aftermath
+) -> Iterator[Plan]:
+    """File-local checks read a snapshot of the index when a staged file has unstaged
+    changes, even while the stash is out: then no fixer ever writes a stashed file, and a
+    run killed outright leaves only staged versions there, which `gates recover` can tell
+    from the user's later edits and put back."""
+    if not dirty & set(staged) or not any(is_file_local(c) for c in runs(plan)):
         yield plan  # the working tree holds exactly what is staged: check it in place
+        return
+    with snapshot.snapshot(top, staged) as tree:
+        yield dataclasses.replace(plan, local_root=tree / prefix)
+        after.dropped_fixes.extend(_bring_back_fixes(plan, top, tree, prefix, dirty))
 
 
 def _bring_back_fixes(plan: Plan, top: Path, tree: Path, prefix: str, dirty: set[str]) -> list[str]:
