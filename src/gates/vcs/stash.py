@@ -94,6 +94,7 @@ class Saved:
     kind: str  # "file", "symlink" or "absent" (deleted in the working tree)
     mode: int
     copy: str  # the saved copy's name inside the stash folder
+    swapped_in: str = ""  # the staged blob the run put in its place ("": an older gates)
 
 
 @dataclass
@@ -103,7 +104,7 @@ class StashResult:
     dropped_fixes: list[str]
 
 
-def _save(top: Path, folder: Path, paths: list[str]) -> list[Saved]:
+def _save(top: Path, folder: Path, paths: list[str], staged: dict[str, str]) -> list[Saved]:
     (folder / "files").mkdir(parents=True)
     saved = []
     for number, path in enumerate(paths):
@@ -112,12 +113,12 @@ def _save(top: Path, folder: Path, paths: list[str]) -> list[Saved]:
             (folder / copy).write_text(
                 os.readlink(source), encoding="utf-8", errors="surrogateescape"
             )
-            saved.append(Saved(path, "symlink", 0, copy))
+            saved.append(Saved(path, "symlink", 0, copy, staged[path]))
         elif source.exists():
             shutil.copyfile(source, folder / copy)
-            saved.append(Saved(path, "file", _mode_bits(source), copy))
+            saved.append(Saved(path, "file", _mode_bits(source), copy, staged[path]))
         else:
-            saved.append(Saved(path, "absent", 0, ""))
+            saved.append(Saved(path, "absent", 0, "", staged[path]))
         _fsync(folder / copy) if saved[-1].kind != "absent" else None
     missing = {_missing_folder(top, s.path) for s in saved if s.kind == "absent"}
     made = sorted(name for name in missing if name)
@@ -327,12 +328,14 @@ def _stashed(top: Path, folder: Path) -> Iterator[StashResult]:
 
 
 def _swap_in(top: Path, folder: Path, paths: list[str]) -> dict[str, bytes | None]:
-    """Save the unstaged work, then put the staged version of each file in its place."""
-    _save(top, folder, paths)
+    """Save the unstaged work, then put the staged version of each file in its place.
+    The manifest names the blob each file gets: a concurrent `git add` may change the
+    index meanwhile, and `recover` must still know what the run itself wrote."""
     entries = index_entries(top, paths)
     missing = set(paths) - {e.path for e in entries}
     if missing:  # unstaged_files lists only paths with a staged entry: never expected
         raise GitError(f"no staged version of {', '.join(sorted(missing))}")
+    _save(top, folder, paths, {e.path: e.sha for e in entries})
     blobs = read_blobs(top, [e.sha for e in entries])
     index_version: dict[str, bytes | None] = dict.fromkeys(paths)
     for entry in entries:
@@ -347,6 +350,17 @@ def _put_all_back(top: Path, folder: Path, index_version: dict[str, bytes | None
     if folder.exists():  # the save failed before its manifest: no file was touched
         shutil.rmtree(folder)
     return []
+
+
+def _left_by_the_run(top: Path, item: Saved) -> list[bytes | None]:
+    """What a killed run left at the path: the blob it swapped in, or (from a manifest of
+    an older gates, or a blob pruned since) the version staged now, None when none is."""
+    staged = [e.sha for e in index_entries(top, [item.path])]
+    versions: list[bytes | None] = [] if staged else [None]
+    for sha in filter(None, [*staged, item.swapped_in]):
+        with contextlib.suppress(GitError, ValueError):  # ValueError: the blob is gone
+            versions.append(read_blobs(top, [sha])[sha])
+    return versions
 
 
 def _remove_temporaries(target: Path) -> None:
@@ -390,10 +404,7 @@ def _recover_one(top: Path, folder: Path) -> list[str]:
         _remove_temporaries(top / item.path)
         if _is_saved_state(top, folder, item):
             continue
-        now = _current(top, item.path)
-        entries = index_entries(top, [item.path])
-        staged = read_blobs(top, [entries[0].sha])[entries[0].sha] if entries else None
-        if now == staged:  # still as the killed run left it: safe to put back
+        if _current(top, item.path) in _left_by_the_run(top, item):  # safe to put back
             _put_back(top, folder, item)
             messages.append(f"restored your unstaged changes to {item.path}")
         else:
