@@ -34,6 +34,7 @@ import pytest
 
 from tests.conftest import git, run_gates
 from tests.vcs import torture_probe as probe
+from tests.vcs import torture_scenarios as scenarios
 from tests.vcs.torture_record import Record, record, summarize
 from tests.vcs.torture_scenarios import SCENARIOS, Setup
 
@@ -392,3 +393,31 @@ def assert_checked_the_index(run: Run) -> None:
     checks = {c["name"]: c for c in json.loads(run.stdout)["checks"]}
     assert checks["peek"]["status"] == "passed", checks["peek"]
     assert checks["nap"]["status"] == "passed", checks["nap"]
+
+
+SCRIBBLER = """
+[layers.pre-commit]
+budget = "60s"
+stages = [["scribble"]]
+no_secret_scan = "the torture test is about staged content"  # pragma: allowlist secret
+
+[checks.scribble]
+kind = "command"
+command = [{python}, "-c", "open('a.py', 'w').write('written during the run\\\\n')"]
+file_local = false
+pass_files = false
+"""
+
+
+def test_what_a_run_writes_over_stashed_work_is_kept_aside(tmp_path: Path) -> None:
+    """A whole-tree check (or the user's editor) writes a file whose unstaged work is
+    stashed: the unstaged work comes back, and what was written is kept, not lost."""
+    root = tmp_path / "repo"
+    scenarios.base(root, SCRIBBLER.format(python=json.dumps(sys.executable)), {"a.py": "x\n"})
+    scenarios.partial(root)
+    before = fingerprint(root)
+    done = run_gates(root, "run", "pre-commit")
+    assert "the fixes to a.py were dropped" in done.stderr, done.stdout + done.stderr
+    assert fingerprint(root) == before
+    kept = list((root / ".git" / "gates" / "dropped").glob("*/a.py"))
+    assert [path.read_text() for path in kept] == ["written during the run\n"]

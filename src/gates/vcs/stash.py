@@ -228,10 +228,23 @@ def restore(top: Path, folder: Path, index_version: dict[str, bytes | None]) -> 
         now = _current(top, item.path)
         if item.path in index_version and now != index_version[item.path]:
             dropped.append(item.path)  # a fixer changed it: the user's own changes win
+            _keep_aside(top, folder, item.path)
         _put_back(top, folder, item)
     _remove_made_folders(top, folder)
     _discard(folder)
     return StashResult(dropped)
+
+
+def _keep_aside(top: Path, folder: Path, path: str) -> None:
+    """What was written over a stashed file during the run (a whole-tree fixer, or the
+    user saving it in an editor) is copied to <git dir>/gates/dropped/<run>/ before the
+    saved work replaces it: the user's unstaged changes win, and nothing is lost."""
+    source, aside = top / path, folder.parent.parent / "dropped" / folder.name / path
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    if source.is_symlink():
+        os.symlink(os.readlink(source), aside)
+    elif source.is_file():
+        shutil.copy2(source, aside)
 
 
 class _Interrupts:
