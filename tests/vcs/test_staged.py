@@ -240,3 +240,18 @@ def test_a_second_stashing_run_waits_then_says_why(
         first.communicate(timeout=30)
     assert first.returncode == 130
     assert fingerprint(root) == before
+
+
+def test_a_staged_file_deleted_in_the_tree_is_checked_as_staged(
+    repo: Callable[[str], Path], gates: GatesRunner
+) -> None:
+    root = repo(LINT_ONLY)
+    write(root, {"gone.py": "import os\n"})
+    git(root, "add", "gone.py")
+    (root / "gone.py").unlink()  # still committed as staged
+    before = fingerprint(root)
+    done = gates(root, "run", "pre-commit", "--json")
+    assert done.returncode == 1, done.stdout + done.stderr
+    finding = json.loads(done.stdout)["checks"][0]["findings"][0]
+    assert (finding["path"], finding["rule"]) == ("gone.py", "F401")
+    assert fingerprint(root) == before

@@ -39,7 +39,8 @@ def dispatch(argv: Sequence[str]) -> int:
         argv, after_dashes = argv[:cut], argv[cut + 1 :]
     args = build_parser().parse_args(argv)
     args.paths = after_dashes
-    signal.signal(signal.SIGTERM, _interrupt)
+    for ending in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal ends a run as ^C does
+        signal.signal(ending, _interrupt)
     try:
         code: int = args.main(args)
         return code
@@ -48,7 +49,14 @@ def dispatch(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("gates: interrupted", file=sys.stderr)
+        _ignore_late_signals()
         return EXIT_INTERRUPTED
+
+
+def _ignore_late_signals() -> None:
+    # A Ctrl-C pressed again while Python shuts down would turn 130 into -2.
+    for ending in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(ending, signal.SIG_IGN)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

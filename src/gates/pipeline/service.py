@@ -51,8 +51,11 @@ def run_layer(request: RunRequest, loaded: LoadedConfig, bus: EventBus) -> RunOu
     with workspace(plan, files, run_id) as (ready, after):
         outcome = run_plan(ready, bus, run_id)
     for path in after.dropped_fixes:
-        print(f"gates: the fixes to {path} were dropped: your unstaged changes to it win",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"gates: the fixes to {path} were dropped: your unstaged changes to it win"
+            " (anything else written to it during the run is kept in .git/gates/dropped/)",
+            file=sys.stderr,
+        )
     return outcome
 
 

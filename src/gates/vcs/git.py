@@ -15,6 +15,9 @@ _SKIPPED_DIRS = {".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", 
 READ_ONLY_ENV = {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
 
 
+_REGULAR_MODES = ("100644", "100755")
+
+
 class GitError(Exception):
     """git is missing or refused; the message says what to do."""
 
@@ -45,11 +48,19 @@ def _split(output: str) -> list[str]:
 
 
 def staged_files(root: Path) -> list[str]:
-    """Files added, copied, modified or renamed in the index, relative to `root`."""
+    """Files added, copied, modified or renamed in the index, relative to `root`: regular
+    files as staged (a staged file since deleted in the working tree is still committed,
+    so it is still checked), not symlinks or submodules."""
     out = run_git(
-        ["diff", "--cached", "--name-only", "--diff-filter=ACMR", "-z", "--relative"], root
+        ["diff", "--cached", "--raw", "-z", "--diff-filter=ACMR", "--no-renames", "--relative"],
+        root,
     )
-    return [name for name in _split(out) if _is_regular(root / name)]
+    fields = _split(out)
+    return [
+        path
+        for meta, path in zip(fields[0::2], fields[1::2], strict=True)
+        if meta.split()[1] in _REGULAR_MODES
+    ]
 
 
 def tracked_files(root: Path) -> list[str]:
