@@ -54,6 +54,7 @@ class Outcome:
     status: Status
     findings: tuple[Finding, ...] = ()
     message: str = ""
+    slowest: tuple[tuple[str, float], ...] = ()  # (test or file, seconds), where the tool says
 
     @classmethod
     def error(cls, message: str) -> Outcome:
@@ -71,6 +72,7 @@ class CheckResult:
     message: str = ""
     files: int = 0
     command: tuple[str, ...] = field(default=())
+    slowest: tuple[tuple[str, float], ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -82,4 +84,9 @@ class CheckResult:
             "message": self.message,
             "files": self.files,
             "findings": [f.to_json() for f in self.findings],
+            **(
+                {"slowest": [{"name": n, "duration_s": round(d, 4)} for n, d in self.slowest]}
+                if self.slowest
+                else {}
+            ),
         }

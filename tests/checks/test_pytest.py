@@ -189,3 +189,19 @@ def test_an_unusable_coverage_report_is_an_error(tmp_path: Path, report: str | N
 def test_no_junit_report_at_all_is_an_error(tmp_path: Path) -> None:
     outcome = parse_only(tmp_path, PYTEST, ProcessOutput(0, "1 passed", ""), layer="pre-push")
     assert outcome.status is Status.ERROR
+
+
+def test_the_slowest_tests_are_kept_for_the_report(tmp_path: Path) -> None:
+    slow = "import time\n\n\ndef test_slow():\n    time.sleep(0.3)\n"
+    root = make_project(
+        tmp_path, {"tests/test_calc.py": HALF_THE_TESTS, "tests/test_slow.py": slow}
+    )
+    result = run_check(root, PYTEST, layer="pre-push")
+    assert result.status is Status.PASSED, result.message
+    names = [name for name, _ in result.slowest]
+    assert names[0] == "tests.test_slow::test_slow"  # slowest first
+    assert set(names) == {"tests.test_slow::test_slow", "tests.test_calc::test_used"}
+    assert result.slowest[0][1] >= 0.3
+    recorded = result.to_json()["slowest"]
+    assert isinstance(recorded, list)
+    assert recorded[0]["name"] == "tests.test_slow::test_slow"

@@ -6,13 +6,16 @@ with pytest-cov, and a total below the config's `coverage` fails the check with 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 from gates.checks.base import CheckContext, ProcessOutput, Tool, relative, tail
 from gates.results import Finding, Outcome, Status
 
 _NO_TESTS = 5
+SLOWEST = 10  # tests kept in the run record, slowest first
 
 
 def _junit(ctx: CheckContext) -> Path:
@@ -41,9 +44,13 @@ def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
     from xml.etree.ElementTree import ParseError  # nosec B405: our own pytest run wrote it
 
     try:
-        failures = _failures(_junit(ctx), ctx)
+        failures, slowest = _read_junit(_junit(ctx), ctx)
     except ParseError as exc:
         return Outcome.error(f"pytest wrote a JUnit report gates cannot parse: {exc}")
+    return dataclasses.replace(_verdict(ctx, out, failures), slowest=slowest)
+
+
+def _verdict(ctx: CheckContext, out: ProcessOutput, failures: tuple[Finding, ...]) -> Outcome:
     gate = _coverage_gate(ctx) if ctx.layer == "ci" else Outcome(Status.PASSED)
     # A project's own --cov-fail-under (in addopts) makes pytest exit 1 with no test failed,
     # before a push too, and in ci also when its figure is above gates' own gate.
@@ -60,10 +67,22 @@ def parse(ctx: CheckContext, out: ProcessOutput) -> Outcome:
     return Outcome(Status.FAILED, failures + gate.findings, message)
 
 
-def _failures(junit: Path, ctx: CheckContext) -> tuple[Finding, ...]:
+def _read_junit(
+    junit: Path, ctx: CheckContext
+) -> tuple[tuple[Finding, ...], tuple[tuple[str, float], ...]]:
+    """The failed tests, and the slowest ones (for the report's "slowest tests")."""
     from xml.etree import ElementTree  # nosec B405: imported late, off the commit's hot path
 
     root = ElementTree.parse(junit).getroot()  # noqa: S314  # nosec B314: our own pytest wrote it
+    timed = [
+        (f"{case.get('classname')}::{case.get('name')}", float(case.get("time") or 0))
+        for case in root.iter("testcase")
+    ]
+    slowest = tuple(sorted(timed, key=lambda item: -item[1])[:SLOWEST])
+    return _failures(root, ctx), slowest
+
+
+def _failures(root: Any, ctx: CheckContext) -> tuple[Finding, ...]:
     found = []
     for case in root.iter("testcase"):
         for problem in (*case.findall("failure"), *case.findall("error")):

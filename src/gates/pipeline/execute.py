@@ -52,6 +52,7 @@ def execute(
         message=outcome.message,
         files=len(planned.files),
         command=tuple(argv[:8]),  # the head of the command: file lists stay out of records
+        slowest=outcome.slowest,
     )
 
 
