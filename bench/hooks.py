@@ -423,36 +423,47 @@ def measure(bench: Bench, scenario: Scenario, runs: int) -> None:
 
 # --- sanity: every tool fails where it must ------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Probe:
+    title: str
+    path: str | None  # a new file; None: appended to a committed file (gates scans the diff)
+    content: str
+    marker: str  # what the tool's output must say
+
+
 PROBES = (
-    ("a planted AWS key", "planted_key.py", 'AWS_ACCESS_KEY_ID = "{key}"\n', "AWS"),
-    ("a badly formatted file", "bad_format.py", "def f( a,b ):\n    return a+b\n", "format"),
-    ("a lint error", "bad_lint.py", "import os\n", "F401"),
+    Probe("a planted AWS key in a new file", "planted_key.py", 'AWS_KEY = "{key}"\n', "AWS"),
+    # Two blank lines: formatted as ruff wants, so only the secret scan has a reason to fail.
+    Probe("an AWS key added to a committed file", None, '\n\nAWS_KEY = "{key}"\n', "AWS"),
+    Probe("a badly formatted file", "bad_format.py", "def f( a,b ):\n    return a+b\n", "format"),
+    Probe("a lint error", "bad_lint.py", "import os\n", "F401"),
 )
 
 
 def sanity(bench: Bench) -> list[str]:
     """Stage each probe alone; every tool must exit non-zero and name the problem."""
     lines = []
-    for title, name, content, marker in PROBES:
+    for probe in PROBES:
         bench.reset()
-        (bench.repo / name).write_text(content.format(key=PLANTED_KEY))
+        name = probe.path or median_file(bench)
+        with open(bench.repo / name, "w" if probe.path else "a", encoding="utf-8") as handle:
+            handle.write(probe.content.format(key=PLANTED_KEY))
         bench.git("add", "--", name)
         verdicts = []
         for tool, argv in bench.tools.items():
             done = bench.run(argv)
             text = done.stdout + done.stderr
             if done.returncode == 0:
-                raise BenchError(f"{tool} passed a commit with {title}:\n{text[-2000:]}")
-            if marker.lower() not in text.lower() or name not in text:
+                raise BenchError(f"{tool} passed a commit with {probe.title}:\n{text[-2000:]}")
+            if probe.marker.lower() not in text.lower() or name not in text:
                 raise BenchError(
-                    f"{tool} failed on {title} but did not say so ({marker!r}, {name}):\n"
-                    f"{text[-2000:]}"
+                    f"{tool} failed on {probe.title} but did not say so"
+                    f" ({probe.marker!r}, {name}):\n{text[-2000:]}"
                 )
-            if PLANTED_KEY in text:
-                verdicts.append(f"{tool} (printed the key in full)")
-            else:
-                verdicts.append(tool)
-        lines.append(f"sanity: {title} stops {', '.join(verdicts)}")
+            shown = " (printed the key in full)" if PLANTED_KEY in text else ""
+            verdicts.append(tool + shown)
+        lines.append(f"sanity: {probe.title} stops {', '.join(verdicts)}")
     bench.reset()
     return lines
 
