@@ -64,11 +64,14 @@ def where(planned: PlannedCheck, plan: Plan) -> Path:
 
 
 def batches(files: tuple[str, ...], cores: int) -> list[tuple[str, ...]]:
-    """Split across the cores when there are enough files, and below the argument limit."""
+    """Split across the cores when there are enough files, and below the argument limit.
+    Files are dealt round-robin, as cards: neighbours in a listing are often alike (a
+    folder of large generated modules), so contiguous halves would leave one core idle."""
+    if not files:
+        return [()]
     count = min(cores, len(files) // MIN_BATCH) or 1
     count = max(count, -(-sum(len(f) + 1 for f in files) // MAX_ARGS_CHARS))
-    size = -(-len(files) // count) if files else 0
-    return [files[i : i + size] for i in range(0, len(files), size)] if files else [()]
+    return [files[i::count] for i in range(count)]
 
 
 def _run_batches(
