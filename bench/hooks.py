@@ -21,9 +21,10 @@ alone, and `python -c pass` (one interpreter start).
 
 Before timing, a sanity step stages, in turn, an AWS key in a new file, an AWS key added
 to a committed file, a badly formatted file and a lint error, and requires every tool to
-fail on each: no tool is timed while it skips a check. Prints the median and minimum of each command, one table of the ratios, and
-whether the targets are met. Exits 0 whether or not they are; 1 when a command fails where
-it should pass or passes where it should fail; 2 on bad usage.
+fail on each: no tool is timed while it skips a check. Prints the median and minimum of
+each command, one table of the ratios, and whether the targets are met. Exits 0 whether
+or not they are; 1 when a command fails where it should pass or passes where it should
+fail; 2 on bad usage.
 """
 
 from __future__ import annotations
