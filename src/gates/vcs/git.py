@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 from pathlib import Path
@@ -35,6 +36,7 @@ def run_git(args: list[str], cwd: Path, stdin: str | None = None) -> str:
     return done.stdout
 
 
+@functools.lru_cache(maxsize=16)  # asked by the loader, the file set and the workspace
 def toplevel(cwd: Path) -> Path | None:
     """The top of the work tree that holds `cwd`, or None outside a repository."""
     try:
