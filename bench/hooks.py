@@ -1,6 +1,6 @@
 """gates against pre-commit, prek and lefthook: the same three checks on the same commits.
 
-    python bench/hooks.py [--runs N] [--keep]
+    python bench/hooks.py [--runs N] [--keep] [--scenario one|fifty|new|all ...]
 
 Builds one git repository of real Python files (the sources of rich and pygments installed
 beside this script, formatted and lint-clean, with any file detect-secrets flags left out),
@@ -55,6 +55,7 @@ FLOOR_TARGET = 1.2  # gates / (floor + one interpreter start), everywhere
 PLANTED_KEY = "AKIA" + "Z7QPLX3M4VN5TR2W"
 # A hook run from a hook, or a user's SKIP=/LEFTHOOK=0, would change what the tools do.
 CLEARED_ENV = ("SKIP", "LEFTHOOK", "LEFTHOOK_EXCLUDE", "GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE")
+SCENARIOS = ("one", "fifty", "new", "all")
 SMALL_EDIT = "\n\ndef _bench_small_edit():\n    return 1\n"
 
 PRE_COMMIT_CONFIG = """\
@@ -576,6 +577,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--runs", type=int, default=5, help="timed runs of each command (default 5)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated repository")
+    parser.add_argument(
+        "--scenario",
+        action="append",
+        choices=SCENARIOS,
+        help="time only this scenario (repeatable; default: all four)",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -605,7 +612,7 @@ def bench_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def run_bench(tmp: Path, runs: int) -> int:
+def run_bench(tmp: Path, runs: int, keys: Sequence[str]) -> int:
     tools, lefthook_missing = find_tools(tmp)
     (tmp / "repo").mkdir()
     bench = Bench(tmp / "repo", bench_env(tmp), tools, lefthook_missing)
@@ -617,7 +624,7 @@ def run_bench(tmp: Path, runs: int) -> int:
     for line in sanity(bench):
         print(line)
     scenarios = []
-    for key in ("one", "fifty", "new", "all"):
+    for key in keys:
         scenario = prepare(bench, key)
         print(f"timing: {scenario.title} ({len(scenario.files)} files) ...", flush=True)
         measure(bench, scenario, runs)
@@ -647,7 +654,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     tmp = Path(tempfile.mkdtemp(prefix="gates-bench-hooks-"))
     try:
-        return run_bench(tmp, args.runs)
+        return run_bench(tmp, args.runs, args.scenario or SCENARIOS)
     except BenchError as exc:
         print(f"bench/hooks.py: {exc}", file=sys.stderr)
         return 1

@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 # Modules whose subprocesses run gates' own code (the secret-scan worker): keep measuring.
-RUNS_GATES_IN_SUBPROCESSES = {"tests.checks.test_secrets", "tests.checks.test_secrets_diff"}
+RUNS_GATES_IN_SUBPROCESSES = {
+    "tests.checks.test_secrets",
+    "tests.checks.test_secrets_diff",
+    "tests.checks.test_secrets_screen",
+}
 
 
 @pytest.fixture(autouse=True)

@@ -53,6 +53,9 @@ class Tool:
     file_local: bool = False
     # The program `build` starts, when it is fixed: `gates install --status` looks for it.
     program: str | None = None
+    # Run in gates' own process before the tool: the files the tool must still see (the
+    # others are cleared without starting it), and a note on what was cleared.
+    screen: Callable[[CheckContext], tuple[tuple[str, ...], str | None]] | None = None
 
 
 def load_json(text: str, tool: str) -> Any:

@@ -8,7 +8,8 @@ only a masked hint does.
 Usage, in the folder that holds the files' content (the project, or a snapshot of it):
 
     python -m gates.checks.secrets_worker [--baseline PATH]
-        [--diff-from-git REPO [--diff-arg ARG]...] -- FILE...
+        [--diff-from-git REPO [--diff-arg ARG]...] [--screen-cache PATH --screen-key KEY]
+        -- FILE...
 
 --baseline PATH       report only what this detect-secrets baseline does not record.
 --diff-from-git REPO  scan only the lines that `git diff ARG... -- FILE...` adds, with git run
@@ -17,6 +18,8 @@ Usage, in the folder that holds the files' content (the project, or a snapshot o
                       to both folders.
 --diff-arg ARG        one argument of that `git diff`, in order: `--cached` for what is being
                       committed, or a BASE and a HEAD commit for what is being pushed.
+--screen-cache PATH   after the scan, write the pre-screen's rules for the plugins in effect
+--screen-key KEY      to PATH, labelled KEY, unless PATH holds KEY's already (secrets_screen).
 
 A file the diff does not name, or names as new or binary, is scanned whole, and so is every
 file when git fails: a diff that cannot be had makes the scan slower, never a pass.
@@ -38,19 +41,19 @@ from __future__ import annotations
 import functools
 import json
 import os
-import re
-import subprocess
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
+from gates.checks.diffs import DiffError, git_diff, target
 from gates.checks.redact import mask
 
 USAGE = (
     "usage: python -m gates.checks.secrets_worker [--baseline PATH]"
-    " [--diff-from-git REPO [--diff-arg ARG]...] -- FILE..."
+    " [--diff-from-git REPO [--diff-arg ARG]...] [--screen-cache PATH --screen-key KEY]"
+    " -- FILE..."
 )
 CONTEXT = 5  # lines each side of a line that detect-secrets' plugins and filters look at
 Added = dict[int, str]  # line number in the new file -> the line the diff adds there
@@ -66,6 +69,8 @@ class Options:
     baseline: str | None = None
     repo: str | None = None  # where git runs, in diff mode
     diff_args: list[str] = field(default_factory=list)
+    screen_cache: str | None = None  # where to keep the pre-screen's rules (secrets_screen)
+    screen_key: str | None = None
 
 
 @dataclass
@@ -78,7 +83,8 @@ class Report:
 def parse_args(argv: list[str]) -> Options:
     options, rest = Options(), list(argv)
     # Each option takes exactly one value, so a value may start with "-" (`--diff-arg --cached`).
-    while rest and rest[0] in ("--baseline", "--diff-from-git", "--diff-arg"):
+    while rest and rest[0] in ("--baseline", "--diff-from-git", "--diff-arg", "--screen-cache",
+                               "--screen-key"):  # fmt: skip
         flag = rest.pop(0)
         if not rest:
             raise UsageError(f"{flag} needs a value")
@@ -87,10 +93,16 @@ def parse_args(argv: list[str]) -> Options:
             options.baseline = value
         elif flag == "--diff-from-git":
             options.repo = value
+        elif flag == "--screen-cache":
+            options.screen_cache = value
+        elif flag == "--screen-key":
+            options.screen_key = value
         else:
             options.diff_args.append(value)
     if options.diff_args and options.repo is None:
         raise UsageError("--diff-arg needs --diff-from-git")
+    if (options.screen_cache is None) != (options.screen_key is None):
+        raise UsageError("--screen-cache and --screen-key go together")
     options.files = rest[1:] if rest[:1] == ["--"] else rest
     return options
 
@@ -129,7 +141,20 @@ def scan(options: Options) -> Report:
                 found[name].update(secrets)
         new = found - known if options.baseline else found
         report.findings = [_finding(path, secret) for path, secret in new]
+        if options.screen_cache and options.screen_key:
+            _refresh_screen(options.screen_cache, options.screen_key)
     return report
+
+
+def _refresh_screen(path: str, key: str) -> None:
+    """Keep the pre-screen's rules for the plugins in effect (a run that cannot write them
+    only loses speed: the next run scans with detect-secrets again)."""
+    from pathlib import Path
+
+    from gates.checks import secrets_screen
+
+    with suppress(OSError):
+        secrets_screen.refresh(Path(path), key)
 
 
 def _finding(path: str, secret: Any) -> dict[str, Any]:
@@ -151,25 +176,6 @@ def _diff(options: Options) -> tuple[dict[str, Added], str | None]:
         return {}, f"scanned whole files: {exc}"
 
 
-class DiffError(Exception):
-    pass
-
-
-def git_diff(repo: str, args: list[str], files: list[str]) -> str:
-    """The patch of `files`, with names relative to `repo` and no context lines."""
-    settings = ("core.quotePath=false", "diff.noprefix=false", "diff.mnemonicPrefix=false")
-    command = ["git", "-C", repo, *(f for s in settings for f in ("-c", s)), "diff",
-               "--no-color", "--no-ext-diff", "--no-textconv", "-U0", "--no-renames",
-               "--relative", "--src-prefix=a/", "--dst-prefix=b/", *args,
-               "--", *(f":(literal){name}" for name in files)]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, check=False)
-    if done.returncode != 0:
-        problem = done.stderr.decode(errors="replace").strip().splitlines()[:1]  # git's reason
-        raise DiffError(f"git diff failed: {' '.join(problem) or done.returncode}")
-    # Names reach this process as surrogate-escaped str (sys.argv): decode git's bytes alike.
-    return done.stdout.decode("utf-8", "surrogateescape")
-
-
 def added_lines(diff_text: str) -> dict[str, Added]:
     """The lines each modified text file gains. New and binary files are left out (scanned
     whole), and so are deleted ones (no lines to scan)."""
@@ -182,30 +188,12 @@ def added_lines(diff_text: str) -> dict[str, Added]:
         raise DiffError(f"unreadable git diff: {exc}") from None
     added: dict[str, Added] = {}
     for patched in patches:
-        name = _target(patched.target_file)
+        name = target(patched.target_file)
         if name is None or patched.is_binary_file or patched.is_added_file:
             continue
         lines = [line for hunk in patched for line in hunk if line.is_added]
         added[name] = {line.target_line_no: line.value for line in lines if line.target_line_no}
     return added
-
-
-_ESCAPES = {"a": "\a", "b": "\b", "t": "\t", "n": "\n", "v": "\v", "f": "\f", "r": "\r"}
-_QUOTED = re.compile(r'\\([0-7]{3}|[abtnvfr"\\])')
-
-
-def _target(name: str) -> str | None:
-    """A diff's "+++" name as a path: git quotes names with ", \\ or control characters."""
-    if name == "/dev/null":
-        return None
-    if len(name) > 1 and name[0] == name[-1] == '"':
-        name = _QUOTED.sub(_unescape, name[1:-1])
-    return os.path.normpath(name.removeprefix("b/"))
-
-
-def _unescape(match: re.Match[str]) -> str:
-    code = match.group(1)
-    return chr(int(code, 8)) if len(code) == 3 else _ESCAPES.get(code, code)
 
 
 # ---- diff mode: scanning the added lines ------------------------------------------------

@@ -78,15 +78,46 @@ def _run_batches(
     planned: PlannedCheck, plan: Plan, cwd: Path, deadline: float, groups: process.ProcessGroups
 ) -> tuple[Outcome, list[str]]:
     files = planned.files if takes_files(planned) else ()
+    cleared = None
+    if planned.tool.screen is not None and files:
+        files, cleared = planned.tool.screen(_context(planned, plan, cwd, files, cwd))
+        if not files:
+            return Outcome(Status.PASSED, (), cleared or ""), []
     cores = (os.cpu_count() or 1) if is_file_local(planned) else 1
     parts = batches(files, cores)
     if len(parts) == 1:
-        return _run_tool(planned, plan, cwd, parts[0], deadline, groups)
-    with ThreadPoolExecutor(len(parts), thread_name_prefix=f"gates-{planned.name}") as pool:
-        runs = list(
-            pool.map(lambda part: _run_tool(planned, plan, cwd, part, deadline, groups), parts)
-        )
-    return merge([outcome for outcome, _ in runs]), runs[0][1]
+        outcome, argv = _run_tool(planned, plan, cwd, parts[0], deadline, groups)
+    else:
+        with ThreadPoolExecutor(len(parts), thread_name_prefix=f"gates-{planned.name}") as pool:
+            runs = list(
+                pool.map(lambda part: _run_tool(planned, plan, cwd, part, deadline, groups), parts)
+            )
+        outcome, argv = merge([outcome for outcome, _ in runs]), runs[0][1]
+    return _noted(outcome, cleared), argv
+
+
+def _noted(outcome: Outcome, note: str | None) -> Outcome:
+    if note is None or outcome.status is not Status.PASSED:
+        return outcome
+    return Outcome(
+        outcome.status, outcome.findings, "; ".join(filter(None, (outcome.message, note)))
+    )
+
+
+def _context(
+    planned: PlannedCheck, plan: Plan, cwd: Path, files: tuple[str, ...], workdir: Path
+) -> CheckContext:
+    return CheckContext(
+        name=planned.name,
+        layer=plan.layer,
+        root=cwd,
+        files=files,
+        spec=planned.spec,
+        coverage=plan.coverage,
+        workdir=workdir,
+        diff=plan.diff,
+        project=plan.root,
+    )
 
 
 def merge(outcomes: list[Outcome]) -> Outcome:
@@ -107,17 +138,7 @@ def _run_tool(
     groups: process.ProcessGroups,
 ) -> tuple[Outcome, list[str]]:
     with tempfile.TemporaryDirectory(prefix="gates-") as workdir:
-        ctx = CheckContext(
-            name=planned.name,
-            layer=plan.layer,
-            root=cwd,
-            files=files,
-            spec=planned.spec,
-            coverage=plan.coverage,
-            workdir=Path(workdir),
-            diff=plan.diff,
-            project=plan.root,
-        )
+        ctx = _context(planned, plan, cwd, files, Path(workdir))
         argv = planned.tool.build(ctx)
         program = process.find_program(argv[0]) if argv else None
         if program is None:
