@@ -25,7 +25,7 @@ class CheckContext:
     files: tuple[str, ...]  # relative to root, filtered for this check
     spec: Check
     coverage: float
-    workdir: Path  # a private folder for the tool's report files
+    workdir: Path | None  # a private folder for report files, for a Tool that asks for one
     # The `git diff` arguments that give the lines being committed or pushed, when only
     # those are new (pre-commit: ("--cached",); pre-push: (base, head)); None: all lines.
     diff: tuple[str, ...] | None = None
@@ -56,6 +56,9 @@ class Tool:
     # Run in gates' own process before the tool: the files the tool must still see (the
     # others are cleared without starting it), and a note on what was cleared.
     screen: Callable[[CheckContext], tuple[tuple[str, ...], str | None]] | None = None
+    # Writes report files, so gets a private temporary folder (others need none: creating
+    # one costs a commit time for nothing).
+    workdir: bool = False
 
 
 def load_json(text: str, tool: str) -> Any:

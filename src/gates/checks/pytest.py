@@ -19,11 +19,17 @@ SLOWEST = 10  # tests kept in the run record, slowest first
 
 
 def _junit(ctx: CheckContext) -> Path:
-    return ctx.workdir / "junit.xml"
+    return _reports(ctx) / "junit.xml"
 
 
 def _coverage(ctx: CheckContext) -> Path:
-    return ctx.workdir / "coverage.json"
+    return _reports(ctx) / "coverage.json"
+
+
+def _reports(ctx: CheckContext) -> Path:
+    if ctx.workdir is None:  # the Tool below asks for one: the pipeline always gives it
+        raise ValueError("the pytest check needs a folder for its reports")
+    return ctx.workdir
 
 
 def build(ctx: CheckContext) -> list[str]:
@@ -124,4 +130,13 @@ def _coverage_gate(ctx: CheckContext) -> Outcome:
     return Outcome(Status.PASSED, (), figure)
 
 
-TOOL = Tool("pytest", "pip install pytest pytest-cov", (), False, build, parse, program="pytest")
+TOOL = Tool(
+    "pytest",
+    "pip install pytest pytest-cov",
+    (),
+    False,
+    build,
+    parse,
+    program="pytest",
+    workdir=True,
+)

@@ -6,11 +6,10 @@ A file-local check with a long file list is split into batches that run on all c
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from gates.checks import CheckContext, ProcessOutput
@@ -80,7 +79,7 @@ def _run_batches(
     files = planned.files if takes_files(planned) else ()
     cleared = None
     if planned.tool.screen is not None and files:
-        files, cleared = planned.tool.screen(_context(planned, plan, cwd, files, cwd))
+        files, cleared = planned.tool.screen(_context(planned, plan, cwd, files, None))
         if not files:
             return Outcome(Status.PASSED, (), cleared or ""), []
     cores = (os.cpu_count() or 1) if is_file_local(planned) else 1
@@ -88,6 +87,8 @@ def _run_batches(
     if len(parts) == 1:
         outcome, argv = _run_tool(planned, plan, cwd, parts[0], deadline, groups)
     else:
+        from concurrent.futures import ThreadPoolExecutor  # only a long file list pays for it
+
         with ThreadPoolExecutor(len(parts), thread_name_prefix=f"gates-{planned.name}") as pool:
             runs = list(
                 pool.map(lambda part: _run_tool(planned, plan, cwd, part, deadline, groups), parts)
@@ -105,7 +106,7 @@ def _noted(outcome: Outcome, note: str | None) -> Outcome:
 
 
 def _context(
-    planned: PlannedCheck, plan: Plan, cwd: Path, files: tuple[str, ...], workdir: Path
+    planned: PlannedCheck, plan: Plan, cwd: Path, files: tuple[str, ...], workdir: Path | None
 ) -> CheckContext:
     return CheckContext(
         name=planned.name,
@@ -137,8 +138,8 @@ def _run_tool(
     deadline: float,
     groups: process.ProcessGroups,
 ) -> tuple[Outcome, list[str]]:
-    with tempfile.TemporaryDirectory(prefix="gates-") as workdir:
-        ctx = _context(planned, plan, cwd, files, Path(workdir))
+    with _workdir(planned) as workdir:
+        ctx = _context(planned, plan, cwd, files, workdir)
         argv = planned.tool.build(ctx)
         program = process.find_program(argv[0]) if argv else None
         if program is None:
@@ -153,7 +154,20 @@ def _run_tool(
         return planned.tool.parse(ctx, output), argv
 
 
+@contextmanager
+def _workdir(planned: PlannedCheck) -> Iterator[Path | None]:
+    if not planned.tool.workdir:
+        yield None
+        return
+    import tempfile  # not on a commit's path: only the tests check asks for a folder
+
+    with tempfile.TemporaryDirectory(prefix="gates-") as folder:
+        yield Path(folder)
+
+
 def _digests(root: Path, files: tuple[str, ...]) -> dict[str, str]:
+    import hashlib  # only fixers need it
+
     found = {}
     for name in files:
         try:

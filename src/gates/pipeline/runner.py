@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import queue
+import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from gates.events import (
@@ -110,51 +111,69 @@ def _run_parallel(
     done: dict[str, CheckResult] = {}
     workers = max(1, min(len(to_run), os.cpu_count() or 1))
     groups.reset()
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gates-check") as pool:
-        futures: dict[Future[CheckResult], PlannedCheck] = {}
-        for check in to_run:
-            bus.publish(CheckStarted(run_id, check.name, check.stage))
-            futures[pool.submit(execute, check, plan, deadline, groups)] = check
-        pending = set(futures)
-        try:
-            while pending:
-                finished, pending = wait(pending, timeout=0.1, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    result = _result_of(future, futures[future])
-                    done[result.name] = result
-                    bus.publish(CheckFinished(run_id, result))
-                    if result.status.blocks and plan.fail_fast and not groups.cancelled:
-                        groups.cancel_all()
-                        _cancel_queued(pending, futures, done, bus, run_id, result.name)
-        except BaseException:
-            # Ctrl-C or SIGTERM: kill the tools now, or the pool would wait for them to end.
-            groups.cancel_all()
-            for future in pending:
-                future.cancel()
-            raise
+    for check in to_run:
+        bus.publish(CheckStarted(run_id, check.name, check.stage))
+    # A pool of plain threads: concurrent.futures would cost every commit its import.
+    queued, finished = list(to_run), Finished()
+    threads: list[threading.Thread] = []
+    try:
+        while queued or finished.running:
+            while queued and finished.running < workers:
+                threads.append(finished.start(queued.pop(0), plan, deadline, groups))
+            result = finished.next()
+            if result is None:
+                continue  # woken to notice a signal
+            done[result.name] = result
+            bus.publish(CheckFinished(run_id, result))
+            if result.status.blocks and plan.fail_fast and not groups.cancelled:
+                groups.cancel_all()
+                for check in queued:
+                    cancelled = _skipped(check, f"cancelled: {result.name} failed")
+                    done[check.name] = cancelled
+                    bus.publish(CheckFinished(run_id, cancelled))
+                queued.clear()
+    except BaseException:
+        # Ctrl-C or SIGTERM: kill the tools now, and let their threads end before the
+        # caller puts the user's files back.
+        groups.cancel_all()
+        raise
+    finally:
+        for thread in threads:
+            thread.join()
     return done
 
 
-def _result_of(future: Future[CheckResult], check: PlannedCheck) -> CheckResult:
-    if future.cancelled():
-        return _skipped(check, "cancelled: a check in its stage failed")
-    return future.result()
+class Finished:
+    """The checks' threads hand their results here, in the order they finish."""
 
+    def __init__(self) -> None:
+        self._results: queue.SimpleQueue[CheckResult | BaseException] = queue.SimpleQueue()
+        self.running = 0
 
-def _cancel_queued(
-    pending: set[Future[CheckResult]],
-    futures: dict[Future[CheckResult], PlannedCheck],
-    done: dict[str, CheckResult],
-    bus: EventBus,
-    run_id: str,
-    failed: str,
-) -> None:
-    for future in list(pending):
-        if future.cancel():
-            pending.discard(future)
-            result = _skipped(futures[future], f"cancelled: {failed} failed")
-            done[result.name] = result
-            bus.publish(CheckFinished(run_id, result))
+    def start(
+        self, check: PlannedCheck, plan: Plan, deadline: float, groups: ProcessGroups
+    ) -> threading.Thread:
+        def work() -> None:
+            try:
+                self._results.put(execute(check, plan, deadline, groups))
+            except BaseException as exc:  # handed to the main thread, which raises it
+                self._results.put(exc)
+
+        thread = threading.Thread(target=work, name=f"gates-{check.name}", daemon=True)
+        thread.start()
+        self.running += 1
+        return thread
+
+    def next(self) -> CheckResult | None:
+        """The next result; None after 0.1 s without one, so that signals are noticed."""
+        try:
+            result = self._results.get(timeout=0.1)
+        except queue.Empty:
+            return None
+        self.running -= 1
+        if isinstance(result, BaseException):
+            raise result
+        return result
 
 
 def _skipped(check: PlannedCheck, reason: str | None) -> CheckResult:

@@ -12,7 +12,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -32,6 +31,8 @@ def fill_versions(tools: Mapping[str, dict[str, Any]], cache: VersionCache, ask:
     versions = {p: cache.tool_version(*p) for p in programs}
     unknown = [p for p, (known, _) in versions.items() if not known]
     if ask and unknown:
+        from concurrent.futures import ThreadPoolExecutor  # the ci layer only
+
         with ThreadPoolExecutor(max_workers=len(unknown)) as pool:
             for program, version in zip(unknown, pool.map(_ask, unknown), strict=True):
                 cache.remember_tool_version(*program, version)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -122,6 +121,8 @@ def snapshot(top: Path, files: Iterable[str], commit: str | None = None) -> Iter
     or as they are in `commit`; removed afterwards, whatever happens."""
     paths = [*files, *_config_paths(top)]
     entries = commit_entries(top, commit, paths) if commit else index_entries(top, paths)
+    import tempfile  # only a partly staged commit or a push needs it: not every commit
+
     dest = Path(tempfile.mkdtemp(prefix="gates-snapshot-"))
     try:
         materialize(top, entries, dest)
