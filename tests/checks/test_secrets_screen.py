@@ -32,9 +32,11 @@ PLANTED = {
     "Secret Keyword": "password = '" + "hunter2-hunter2'",
     "Base64 High Entropy String": "blob = '" + "c2VjcmV0IGtleSBmb3IgdGVzdGluZyBlbnRyb3B5IQ=='",
     "Hex High Entropy String": "digest = '" + "8f3b2a9c7d1e6f40ab5c'",
-    "JSON Web Token": "jwt = 'eyJhbGciOiJIUzI1NiJ9." + "eyJzdWIiOiIxMjM0In0.dGhpc2lzYXNpZ25hdHVyZQ'",
+    "JSON Web Token": "jwt = 'eyJhbGciOiJIUzI1NiJ9."
+    + "eyJzdWIiOiIxMjM0In0.dGhpc2lzYXNpZ25hdHVyZQ'",
     "Twilio API Key": "sid = 'SK" + "0123456789abcdef0123456789abcdef'",
-    "SendGrid API Key": "sg = 'SG." + "ngeVfQFYQlKU0ufo8x5d1A.TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5cr'",
+    "SendGrid API Key": "sg = 'SG."
+    + "ngeVfQFYQlKU0ufo8x5d1A.TwL2iGABf9DHoTf-09kqeF8tAmbihYzrnopKc-1s5cr'",
 }
 BENIGN = ("def f(x):", "    return x + 1", "import os", "TIMEOUT = 30", "name = 'eu-west-1'")
 
@@ -90,7 +92,7 @@ def test_no_line_detect_secrets_flags_in_real_sources_is_cleared(rules: Rules) -
     import requests
     import urllib3
 
-    sources = [Path(m.__file__).parent for m in (detect_secrets, requests, urllib3)]  # type: ignore[arg-type,type-var]
+    sources = [Path(str(m.__file__)).parent for m in (detect_secrets, requests, urllib3)]
     files = sorted(f for folder in sources for f in folder.rglob("*.py"))
     flagged = [(f, hit) for f in files for hit in flagged_lines(f)]
     assert len(flagged) >= 20  # enough findings for the test to mean something
@@ -111,7 +113,9 @@ def test_a_short_quoted_string_is_cleared_and_a_long_random_one_is_not(rules: Ru
     assert cleared(rules, "x = 'region_west_one'")
     assert cleared(rules, "x = 'abc0123'")
     assert not cleared(rules, "x = 'abcdef0123'")
-    assert not cleared(rules, "x = '" + "q8Zk2LmP9xVb4NwR7tYc1HsJ6dFg3'")  # pragma: allowlist secret
+    assert not cleared(
+        rules, "x = '" + "q8Zk2LmP9xVb4NwR7tYc1HsJ6dFg3'"
+    )  # pragma: allowlist secret
 
 
 def test_a_line_is_split_where_detect_secrets_splits_it(rules: Rules) -> None:
@@ -122,8 +126,9 @@ def test_a_line_is_split_where_detect_secrets_splits_it(rules: Rules) -> None:
 @pytest.mark.parametrize(
     "content",
     ["{}", "[]", '{"key": "other", "usable": true, "patterns": [["x", 0]], "suffixes": []}',
-     '{"key": "k", "usable": true, "patterns": [["(", 0]], "suffixes": []}', "not json"],
-    ids=["no-key", "not-a-table", "stale", "bad-pattern", "garbage"],
+     '{"key": "k", "usable": true, "patterns": [], "suffixes": []}',
+     '{"key": "k", "usable": true, "patterns": [["x"]], "suffixes": []}', "not json"],
+    ids=["no-key", "not-a-table", "stale", "no-patterns", "bad-pair", "garbage"],
 )  # fmt: skip
 def test_a_cache_it_cannot_trust_is_no_rules(tmp_path: Path, content: str) -> None:
     (tmp_path / "cache.json").write_text(content)
@@ -158,12 +163,17 @@ def test_screen_sends_everything_on_without_rules_or_over_its_line_limit(
     over = secrets_screen.screen(rules, root, root, ["--cached"], ["app.py"])
     assert (over.to_scan, over.why) == (("app.py",), "over 4 added lines")
     failed = secrets_screen.screen(rules, root, root, ["no-such-rev", "HEAD"], ["app.py"])
-    assert failed.to_scan == ("app.py",) and "git diff failed" in (failed.why or "")
+    assert failed.to_scan == ("app.py",)
+    assert "git diff failed" in (failed.why or "")
+    broken = Rules([("(", 0)], frozenset({".py"}))  # a cache edited by hand
+    assert secrets_screen.screen(broken, root, root, ["--cached"], ["app.py"]).to_scan == (
+        "app.py",
+    )
 
 
 def test_the_light_parser_reads_what_unidiff_reads(make_repo: MakeRepo) -> None:
     odd = ["a b.py", "ünï.py", "-rf.py", 'q"t.py', "crlf.py", "tail.py", "gone.py", "bin.dat"]
-    root = make_repo({name: "one\n" for name in odd}, commit=True)
+    root = make_repo(dict.fromkeys(odd, "one\n"), commit=True)
     write(root, {"a b.py": "one\ntwo\n", "ünï.py": "zero\none\n", "-rf.py": "one\n+x\n",
                  'q"t.py': "one\n++ y\n", "tail.py": "one\nno newline"})  # fmt: skip
     (root / "crlf.py").write_bytes(b"one\r\ntwo\r\n")
@@ -178,7 +188,8 @@ def test_the_light_parser_reads_what_unidiff_reads(make_repo: MakeRepo) -> None:
         name: [line.rstrip("\n") for line in lines.values()] for name, lines in heavy.items()
     }
     assert light["new dir/new.py"] == ["a", "b"]
-    assert "gone.py" not in light and "bin.dat" not in light
+    assert "gone.py" not in light
+    assert "bin.dat" not in light
 
 
 # ---- end to end: the real CLI in a real repository ----------------------------------------
@@ -224,7 +235,9 @@ def test_a_secret_in_a_file_the_screen_leaves_alone_is_found(
     write(project, {"app.py": "import os\nX = 1\n"})
     git(project, "add", "app.py")
     secrets_message(gates, project)  # writes the rules
-    write(project, {"deploy.yaml": "db:\n  password: Zq8mK2pL9xVb4NwR\n"})  # pragma: allowlist secret
+    write(
+        project, {"deploy.yaml": "db:\n  password: Zq8mK2pL9xVb4NwR\n"}
+    )  # pragma: allowlist secret
     git(project, "add", "deploy.yaml")
     status, _, findings = secrets_message(gates, project)
     assert status == "failed"
@@ -281,7 +294,8 @@ def test_a_custom_plugin_of_the_baseline_turns_the_screen_off(
     git(project, "add", "app.py")
     assert secrets_message(gates, project) == ("passed", "", [])
     cache = json.loads((project / ".git" / "gates" / secrets_screen.CACHE).read_text())
-    assert cache["usable"] is False and "Doorword" in cache["why"]
+    assert cache["usable"] is False
+    assert "Doorword" in cache["why"]
     write(project, {"app.py": "import os\nX = 1\nword = 'open sesame, or letmein'\n"})
     git(project, "add", "app.py")
     status, _, findings = secrets_message(gates, project)

@@ -20,13 +20,21 @@ from gates.pipeline.service import UsageError
 from gates.vcs.git import GitError
 
 VERBS: tuple[ModuleType, ...] = (run, config, init, hooks, recover, report, history)
+# The module that registers each command name.
+BY_NAME: dict[str, ModuleType] = {
+    "run": run, "config": config, "init": init, "install": hooks, "uninstall": hooks,
+    "hook": hooks, "recover": recover, "report": report, "history": history,
+}  # fmt: skip
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] = ()) -> argparse.ArgumentParser:
+    """The parser of every command, or of only the one `argv` names: a commit's hook pays
+    for building one command's options, not eleven."""
     parser = argparse.ArgumentParser(prog="gates", description="Quality gates with speed budgets.")
     parser.add_argument("-V", "--version", action="version", version=f"gates {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for verb in VERBS:
+    named = BY_NAME.get(argv[0]) if argv else None
+    for verb in (named,) if named is not None else VERBS:
         verb.register(subparsers)
     return parser
 
@@ -37,7 +45,7 @@ def dispatch(argv: Sequence[str]) -> int:
         # Files after -- may look like options (a file named -rf): split them off first.
         cut = argv.index("--")
         argv, after_dashes = argv[:cut], argv[cut + 1 :]
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     args.paths = after_dashes
     for ending in (signal.SIGTERM, signal.SIGHUP):  # a closed terminal ends a run as ^C does
         signal.signal(ending, _interrupt)

@@ -71,7 +71,7 @@ def main_hook(args: argparse.Namespace) -> int:
     from gates.commands import build_parser, run
 
     # The hook runs the layer exactly as `gates run LAYER` would, with the files git gives.
-    run_args = build_parser().parse_args(["run", args.layer])
+    run_args = build_parser(["run"]).parse_args(["run", args.layer])
     run_args.paths = []
     if args.layer == "pre-push":
         from gates.vcs.push import parse_stdin, ranges_in_push
