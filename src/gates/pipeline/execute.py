@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -62,15 +62,39 @@ def where(planned: PlannedCheck, plan: Plan) -> Path:
     return plan.root
 
 
-def batches(files: tuple[str, ...], cores: int) -> list[tuple[str, ...]]:
+def batches(
+    files: tuple[str, ...], cores: int, size: Callable[[str], int] = len
+) -> list[tuple[str, ...]]:
     """Split across the cores when there are enough files, and below the argument limit.
-    Files are dealt round-robin, as cards: neighbours in a listing are often alike (a
-    folder of large generated modules), so contiguous halves would leave one core idle."""
+
+    Files are dealt largest first, each to the batch with the least so far (a tool's time
+    grows with a file's size, and neighbours in a listing are often alike: a folder of
+    large generated modules), so that no core is left waiting for another. Each batch
+    keeps the files in their given order."""
     if not files:
         return [()]
     count = min(cores, len(files) // MIN_BATCH) or 1
     count = max(count, -(-sum(len(f) + 1 for f in files) // MAX_ARGS_CHARS))
-    return [files[i::count] for i in range(count)]
+    if count == 1:
+        return [files]
+    loads = [0] * count
+    dealt: list[list[int]] = [[] for _ in range(count)]
+    sizes = [size(name) for name in files]
+    for index in sorted(range(len(files)), key=lambda i: -sizes[i]):
+        lightest = loads.index(min(loads))
+        loads[lightest] += sizes[index] + 1
+        dealt[lightest].append(index)
+    return [tuple(files[i] for i in sorted(part)) for part in dealt]
+
+
+def _file_size(root: Path) -> Callable[[str], int]:
+    def size(name: str) -> int:
+        try:
+            return (root / name).stat().st_size
+        except OSError:
+            return 0
+
+    return size
 
 
 def _run_batches(
@@ -83,7 +107,7 @@ def _run_batches(
         if not files:
             return Outcome(Status.PASSED, (), cleared or ""), []
     cores = (os.cpu_count() or 1) if is_file_local(planned) else 1
-    parts = batches(files, cores)
+    parts = batches(files, cores, _file_size(cwd))
     if len(parts) == 1:
         outcome, argv = _run_tool(planned, plan, cwd, parts[0], deadline, groups)
     else:
