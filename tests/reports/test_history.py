@@ -17,8 +17,9 @@ import pytest
 
 from gates.reports import history
 from gates.reports.history import HistoryStore, open_history
-from gates.reports.record import git_dir, git_head
+from gates.reports.record import git_head
 from gates.reports.tool_versions import fill_versions
+from gates.vcs.git import git_dir
 from tests.conftest import GatesRunner, git, write
 from tests.reports.test_trends import make_record
 

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from gates.checks import diffs
+from gates.vcs.git import git_dir
 
 FORMAT = 1  # of the cache file: a gates that writes another shape changes this
 CACHE = "secrets-screen.json"  # in the git directory's gates/ folder
@@ -65,8 +66,6 @@ class Rules:
 
 
 def cache_path(project: Path) -> Path | None:
-    from gates.reports.record import git_dir
-
     found = git_dir(project)
     return None if found is None else found / "gates" / CACHE
 

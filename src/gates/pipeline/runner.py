@@ -115,11 +115,10 @@ def _run_parallel(
         bus.publish(CheckStarted(run_id, check.name, check.stage))
     # A pool of plain threads: concurrent.futures would cost every commit its import.
     queued, finished = list(to_run), Finished()
-    threads: list[threading.Thread] = []
     try:
         while queued or finished.running:
             while queued and finished.running < workers:
-                threads.append(finished.start(queued.pop(0), plan, deadline, groups))
+                finished.start(queued.pop(0), plan, deadline, groups)
             result = finished.next()
             if result is None:
                 continue  # woken to notice a signal
@@ -138,8 +137,7 @@ def _run_parallel(
         groups.cancel_all()
         raise
     finally:
-        for thread in threads:
-            thread.join()
+        finished.join()
     return done
 
 
@@ -149,10 +147,11 @@ class Finished:
     def __init__(self) -> None:
         self._results: queue.SimpleQueue[CheckResult | BaseException] = queue.SimpleQueue()
         self.running = 0
+        self._threads: list[threading.Thread] = []
 
     def start(
         self, check: PlannedCheck, plan: Plan, deadline: float, groups: ProcessGroups
-    ) -> threading.Thread:
+    ) -> None:
         def work() -> None:
             try:
                 self._results.put(execute(check, plan, deadline, groups))
@@ -161,8 +160,12 @@ class Finished:
 
         thread = threading.Thread(target=work, name=f"gates-{check.name}", daemon=True)
         thread.start()
+        self._threads.append(thread)
         self.running += 1
-        return thread
+
+    def join(self) -> None:
+        for thread in self._threads:
+            thread.join()
 
     def next(self) -> CheckResult | None:
         """The next result; None after 0.1 s without one, so that signals are noticed."""

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
-from gates.reports.record import git_dir
+from gates.vcs.git import git_dir
 
 KEEP = 5_000  # records per repository; older ones are dropped as new ones arrive
 BUSY_TIMEOUT_S = 2.0  # another run's write takes milliseconds; never hold a commit long

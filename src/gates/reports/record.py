@@ -84,34 +84,6 @@ def _platform() -> str:
     return f"{uname.sysname}-{uname.release}-{uname.machine}"
 
 
-def git_dir(cwd: Path) -> Path | None:
-    """The git directory of the repository holding `cwd`, found without starting git.
-
-    A `.git` folder, or a `.git` file pointing elsewhere (worktrees, submodules). With
-    GIT_DIR set, git decides: ask it.
-    """
-    if os.environ.get("GIT_DIR"):
-        return _ask_git_dir(cwd)
-    for folder in (cwd, *cwd.parents):
-        dot_git = folder / ".git"
-        if dot_git.is_dir():
-            return dot_git
-        if dot_git.is_file():
-            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
-            if text.startswith("gitdir:"):
-                return (folder / text[len("gitdir:") :].strip()).resolve()
-    return None
-
-
-def _ask_git_dir(cwd: Path) -> Path | None:
-    import subprocess
-
-    done = subprocess.run(
-        ["git", "rev-parse", "--absolute-git-dir"], cwd=cwd, capture_output=True, text=True
-    )
-    return Path(done.stdout.strip()) if done.returncode == 0 else None
-
-
 def git_head(git_dir: Path) -> dict[str, str | None]:
     """The commit and branch of HEAD, read from files: cheaper than two git processes.
 
