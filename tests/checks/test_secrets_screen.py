@@ -125,10 +125,11 @@ def test_a_line_is_split_where_detect_secrets_splits_it(rules: Rules) -> None:
 
 @pytest.mark.parametrize(
     "content",
-    ["{}", "[]", '{"key": "other", "usable": true, "patterns": [["x", 0]], "suffixes": []}',
+    ["{}", "[]", '{"key": "other", "usable": true, "patterns": [["x", 0, null]], "suffixes": []}',
      '{"key": "k", "usable": true, "patterns": [], "suffixes": []}',
-     '{"key": "k", "usable": true, "patterns": [["x"]], "suffixes": []}', "not json"],
-    ids=["no-key", "not-a-table", "stale", "no-patterns", "bad-pair", "garbage"],
+     '{"key": "k", "usable": true, "patterns": [["x", 0]], "suffixes": []}',
+     '{"key": "k", "usable": true, "patterns": [["x", 0, "x"]], "suffixes": []}', "not json"],
+    ids=["no-key", "not-a-table", "stale", "no-patterns", "bad-triple", "bad-needles", "garbage"],
 )  # fmt: skip
 def test_a_cache_it_cannot_trust_is_no_rules(tmp_path: Path, content: str) -> None:
     (tmp_path / "cache.json").write_text(content)
@@ -165,7 +166,7 @@ def test_screen_sends_everything_on_without_rules_or_over_its_line_limit(
     failed = secrets_screen.screen(rules, root, root, ["no-such-rev", "HEAD"], ["app.py"])
     assert failed.to_scan == ("app.py",)
     assert "git diff failed" in (failed.why or "")
-    broken = Rules([("(", 0)], frozenset({".py"}))  # a cache edited by hand
+    broken = Rules([("(", 0, None)], frozenset({".py"}))  # a cache edited by hand
     assert secrets_screen.screen(broken, root, root, ["--cached"], ["app.py"]).to_scan == (
         "app.py",
     )
@@ -258,7 +259,7 @@ def test_a_changed_baseline_means_rules_derived_again(project: Path, gates: Gate
     assert (status, message) == ("passed", "")  # the old rules do not apply: a real scan
     cache = json.loads((project / ".git" / "gates" / secrets_screen.CACHE).read_text())
     assert cache["usable"] is True
-    assert not any("api_?key" in text for text, _ in cache["patterns"])  # no keyword rules
+    assert not any("api_?key" in text for text, _, _ in cache["patterns"])  # no keyword rules
 
 
 CUSTOM_PLUGIN = """\

@@ -24,25 +24,16 @@ class DiffError(Exception):
 
 def git_diff(repo: str, args: Sequence[str], files: Sequence[str]) -> str:
     """The patch of `files`, with names relative to `repo` and no context lines."""
-    return finish(start(repo, args, files))
-
-
-def start(repo: str, args: Sequence[str], files: Sequence[str]) -> subprocess.Popen[bytes]:
-    """`git_diff` started: the caller may work while git does."""
     command = ["git", "-C", repo, *(f for s in _SETTINGS for f in ("-c", s)), "diff",
                "--no-color", "--no-ext-diff", "--no-textconv", "-U0", "--no-renames",
                "--relative", "--src-prefix=a/", "--dst-prefix=b/", *args,
                "--", *(f":(literal){name}" for name in files)]  # fmt: skip
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-
-def finish(git: subprocess.Popen[bytes]) -> str:
-    stdout, stderr = git.communicate()
-    if git.returncode != 0:
-        problem = stderr.decode(errors="replace").strip().splitlines()[:1]  # git's reason
-        raise DiffError(f"git diff failed: {' '.join(problem) or git.returncode}")
+    done = subprocess.run(command, capture_output=True, check=False)
+    if done.returncode != 0:
+        problem = done.stderr.decode(errors="replace").strip().splitlines()[:1]  # git's reason
+        raise DiffError(f"git diff failed: {' '.join(problem) or done.returncode}")
     # Names reach the worker as surrogate-escaped str (sys.argv): decode git's bytes alike.
-    return stdout.decode("utf-8", "surrogateescape")
+    return done.stdout.decode("utf-8", "surrogateescape")
 
 
 def target(name: str) -> str | None:

@@ -33,10 +33,11 @@ from typing import Any
 from gates.checks import diffs
 from gates.vcs.git import git_dir
 
-FORMAT = 1  # of the cache file: a gates that writes another shape changes this
+FORMAT = 2  # of the cache file: a gates that writes another shape changes this
 CACHE = "secrets-screen.json"  # in the git directory's gates/ folder
 MAX_LINES = 2000  # added lines; beyond this the worker's start-up is a small part of the scan
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")  # detect-secrets reads files with universal newlines
+Pattern = tuple[str, int, "list[str] | None"]  # an expression, its flags, its needles
 
 
 @dataclass(frozen=True)
@@ -47,19 +48,54 @@ class Screened:
 
 
 class Rules:
-    """The cached expressions, compiled when first needed (that takes ~8 ms: a screen
-    compiles them while git computes the diff)."""
+    """The cached expressions, each compiled when a line first needs it (all of them take
+    ~9 ms to compile, more than a small commit's whole screen). An expression runs only on
+    the lines that hold one of its needles: most lines hold none of the keyword plugin's."""
 
-    def __init__(self, texts: list[tuple[str, int]], suffixes: frozenset[str]) -> None:
-        self.texts = texts
+    def __init__(self, patterns: list[Pattern], suffixes: frozenset[str]) -> None:
         self.suffixes = suffixes  # file name endings scanned line by line, untransformed
-        self._compiled: tuple[re.Pattern[str], ...] | None = None
+        self._texts = [(text, flags) for text, flags, _ in patterns]
+        self._compiled: dict[int, re.Pattern[str]] = {}
+        grouped: dict[tuple[str, ...] | None, list[int]] = {}
+        for index, (_, _, found) in enumerate(patterns):
+            grouped.setdefault(None if found is None else tuple(found), []).append(index)
+        self._groups = list(grouped.items())
 
-    @property
-    def patterns(self) -> tuple[re.Pattern[str], ...]:
-        if self._compiled is None:
-            self._compiled = tuple(re.compile(text, flags) for text, flags in self.texts)
-        return self._compiled
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Rules | None:
+        """The rules of a cache file's or `derive`'s data; None when they are not usable."""
+        if data.get("usable") is not True:
+            return None
+        patterns = [
+            (str(text), int(flags), _needles(found)) for text, flags, found in data["patterns"]
+        ]
+        suffixes = frozenset(str(s) for s in data["suffixes"])
+        return cls(patterns, suffixes) if patterns else None
+
+    def matches(self, line: str) -> bool:
+        """Whether some expression finds something in `line`."""
+        # Needles are ASCII and lower case, and on an ASCII line re's IGNORECASE is ASCII's.
+        folded = line.lower() if line.isascii() else None
+        for found, indices in self._groups:
+            if folded is not None and found is not None and not any(n in folded for n in found):
+                continue
+            if any(self._pattern(index).search(line) for index in indices):
+                return True
+        return False
+
+    def _pattern(self, index: int) -> re.Pattern[str]:
+        compiled = self._compiled.get(index)
+        if compiled is None:
+            compiled = self._compiled[index] = re.compile(*self._texts[index])
+        return compiled
+
+
+def _needles(found: Any) -> list[str] | None:
+    if found is not None and not (
+        isinstance(found, list) and all(isinstance(n, str) for n in found)
+    ):
+        raise TypeError(f"needles must be a list of strings, not {found!r}")
+    return found
 
 
 # ---- the run's side: read the cache, screen the added lines ------------------------------
@@ -98,13 +134,11 @@ def load(path: Path | None, key: str | None) -> Rules | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("key") != key or data.get("usable") is not True:
+        if not isinstance(data, dict) or data.get("key") != key:
             return None
-        texts = [(str(text), int(flags)) for text, flags in data["patterns"]]
-        suffixes = frozenset(str(s) for s in data["suffixes"])
+        return Rules.from_json(data)
     except (OSError, ValueError, TypeError, KeyError):
         return None
-    return Rules(texts, suffixes) if texts else None
 
 
 def screen(
@@ -120,11 +154,18 @@ def screen(
     if not screenable:
         return Screened(tuple(files), 0)
     try:
-        added = _added_lines(rules, str(repo), diff, screenable)
-    except (OSError, diffs.DiffError, re.error) as exc:
+        added = diffs.added_by_file(diffs.git_diff(str(repo), diff, screenable))
+    except (OSError, diffs.DiffError) as exc:
         return Screened(tuple(files), 0, str(exc))
     if sum(len(lines) for lines in added.values()) > MAX_LINES:
         return Screened(tuple(files), 0, f"over {MAX_LINES} added lines")
+    try:
+        return _sort(rules, root, files, added)
+    except re.error as exc:  # a cached expression that this Python cannot compile
+        return Screened(tuple(files), 0, str(exc))
+
+
+def _sort(rules: Rules, root: Path, files: Sequence[str], added: dict[str, list[str]]) -> Screened:
     cleared = 0
     to_scan = []
     for name in files:
@@ -134,17 +175,6 @@ def screen(
         else:
             cleared += len(lines)
     return Screened(tuple(to_scan), cleared)
-
-
-def _added_lines(
-    rules: Rules, repo: str, diff: Sequence[str], files: list[str]
-) -> dict[str, list[str]]:
-    git = diffs.start(repo, diff, files)
-    try:
-        rules.patterns  # noqa: B018  (compiled while git works)
-    finally:
-        text = diffs.finish(git)  # reaped even when a pattern does not compile
-    return diffs.added_by_file(text)
 
 
 def _suffix(name: str) -> str:
@@ -164,7 +194,7 @@ def _clear(rules: Rules, lines: list[str]) -> bool:
             return False  # bytes that are not UTF-8: detect-secrets would read them otherwise
         for line in _LINE_BREAK.split(added):
             line = line.rstrip()
-            if line and any(pattern.search(line) for pattern in rules.patterns):
+            if line and rules.matches(line):
                 return False
     return True
 
@@ -195,10 +225,12 @@ def _reads_as_ini(path: Path) -> bool:
 
 def derive() -> dict[str, Any]:
     """The screening rules of the plugins in effect (call inside detect-secrets' settings):
-    {"usable": true, "patterns": [[text, flags], ...], "suffixes": [...]}, or
+    {"usable": true, "patterns": [[text, flags, needles], ...], "suffixes": [...]}, or
     {"usable": false, "why": ...} when a plugin finds secrets in a way the screen does not
     know, so that every run sends every file to detect-secrets."""
     from detect_secrets.settings import get_plugins
+
+    from gates.checks.needles import needles
 
     patterns: list[tuple[str, int]] = []
     for plugin in get_plugins():
@@ -206,7 +238,8 @@ def derive() -> dict[str, Any]:
         if found is None:
             return {"usable": False, "why": f"plugin {type(plugin).__name__} is not known"}
         patterns += found
-    return {"usable": True, "patterns": sorted(set(patterns)), "suffixes": _plain_suffixes()}
+    with_needles = [(text, flags, needles(text, flags)) for text, flags in sorted(set(patterns))]
+    return {"usable": True, "patterns": with_needles, "suffixes": _plain_suffixes()}
 
 
 def _plugin_patterns(plugin: Any) -> list[tuple[str, int]] | None:
