@@ -302,3 +302,36 @@ def test_a_custom_plugin_of_the_baseline_turns_the_screen_off(
     status, _, findings = secrets_message(gates, project)
     assert status == "failed"
     assert [(f["line"], f["rule"]) for f in findings] == [(3, "Door word")]
+
+
+# ---- whole scans: only the lines the screen sends on, with their context -----------------
+
+
+def worker_findings(files: list[Path]) -> tuple[set[tuple[str, int, str]], int]:
+    """(path, line, type) of what the worker finds scanning `files` whole, and how many of
+    them it scanned through the screen."""
+    secrets_worker._screen_rules.cache_clear()  # derived for the plugins of this scan
+    options = secrets_worker.Options(files=[str(f) for f in files])
+    report = secrets_worker.scan(options)
+    found = {(f["path"], f["line"], f["type"]) for f in report.findings}
+    return found, report.screened
+
+
+def test_whole_scans_through_the_screen_find_exactly_what_detect_secrets_finds(
+    tmp_path: Path,
+) -> None:
+    import detect_secrets
+    import requests
+    import urllib3
+
+    planted = tmp_path / "planted.py"
+    # Context matters: the key below the pragma is allowed (and equal keys count once).
+    allowed = "# pragma: allowlist nextline secret\nOTHER = '" + "AKIA" + "Q4HN8CWT2JRXY6VE'\n"
+    planted.write_text("".join(f"{line}\n" for line in PLANTED.values()) + allowed)
+    sources = [Path(str(m.__file__)).parent for m in (detect_secrets, requests, urllib3)]
+    files = [planted, *sorted(f for folder in sources for f in folder.rglob("*.py"))]
+    expected = {(str(f), n, kind) for f in files for kind, n, _ in flagged_lines(f)}
+    found, screened = worker_findings(files)
+    assert len(expected) >= 30  # enough findings for the comparison to mean something
+    assert found == expected
+    assert screened == len(files)  # every file went through the screen, none whole

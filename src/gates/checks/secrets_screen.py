@@ -223,6 +223,24 @@ def _reads_as_ini(path: Path) -> bool:
 # ---- the worker's side: derive the rules from the plugins detect-secrets loaded ----------
 
 
+def candidate_lines(rules: Rules, name: str) -> dict[int, str] | None:
+    """The lines of file `name`, by number, that some expression matches: the only lines on
+    which a whole scan of the file can find a secret. None when the screen cannot vouch for
+    the file (a type detect-secrets transforms, or text it cannot read): scan it whole."""
+    if _suffix(name) not in rules.suffixes or _reads_as_ini(Path(name)):
+        return None
+    try:
+        with open(name) as handle:  # as detect-secrets reads it: in the locale's encoding
+            lines = handle.readlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return {
+        number: line
+        for number, line in enumerate(lines, start=1)
+        if line.strip() and rules.matches(line.rstrip())
+    }
+
+
 def derive() -> dict[str, Any]:
     """The screening rules of the plugins in effect (call inside detect-secrets' settings):
     {"usable": true, "patterns": [[text, flags, needles], ...], "suffixes": [...]}, or

@@ -77,6 +77,7 @@ class Options:
 class Report:
     findings: list[dict[str, Any]]
     lines_only: int = 0
+    screened: int = 0  # files scanned whole in effect: only the lines the screen sent on
     note: str | None = None
 
 
@@ -135,15 +136,40 @@ def scan(options: Options) -> Report:
             lines = added.get(os.path.normpath(name))
             secrets = None if lines is None else _scan_added(name, lines)
             if secrets is None:
-                found.scan_file(name)
+                screened = _screened(name)
+                secrets = None if screened is None else _scan_added(name, screened)
+                report.screened += secrets is not None
             else:
                 report.lines_only += 1
+            if secrets is None:
+                found.scan_file(name)
+            else:
                 found[name].update(secrets)
         new = found - known if options.baseline else found
         report.findings = [_finding(path, secret) for path, secret in new]
         if options.screen_cache and options.screen_key:
             _refresh_screen(options.screen_cache, options.screen_key)
     return report
+
+
+@functools.cache
+def _screen_rules() -> Any:
+    """The pre-screen's rules for the plugins in effect; None when it cannot vouch for them."""
+    from gates.checks import secrets_screen
+
+    try:
+        return secrets_screen.Rules.from_json(secrets_screen.derive())
+    except (ImportError, AttributeError, TypeError, ValueError, KeyError):
+        return None  # a detect-secrets reshaped: whole scans
+
+
+def _screened(name: str) -> Added | None:
+    """The lines of a file to scan whole that a plugin's expression matches: no other line
+    can hold a secret, so only they (with their context) are scanned."""
+    from gates.checks import secrets_screen
+
+    rules = _screen_rules()
+    return None if rules is None else secrets_screen.candidate_lines(rules, name)
 
 
 def _refresh_screen(path: str, key: str) -> None:
@@ -309,8 +335,8 @@ def main(argv: list[str]) -> int:
     report = scan(options)
     findings = sorted(report.findings, key=lambda f: (f["path"], f["line"]))
     json.dump(
-        {"scanned": len(options.files), "lines_only": report.lines_only, "note": report.note,
-         "findings": findings},
+        {"scanned": len(options.files), "lines_only": report.lines_only,
+         "screened": report.screened, "note": report.note, "findings": findings},
         sys.stdout,
     )  # fmt: skip
     return 0
