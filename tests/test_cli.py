@@ -55,6 +55,20 @@ def test_pre_commit_with_nothing_staged_passes_and_says_why(
     assert "0 file(s)" in done.stdout
 
 
+def test_a_run_imports_only_the_adapters_its_layer_uses(make_repo: Callable[..., Path]) -> None:
+    repo = make_repo({"gates.toml": config(), "mod.py": "x = 1\n"}, commit=True)
+    code = (
+        "import sys; from gates.cli import main;"
+        " code = main(['run', 'pre-commit', '--all-files']);"
+        " print(*sorted(m for m in sys.modules if m.startswith('gates.checks.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    adapters = set(done.stdout.splitlines()[-1].split())
+    assert "gates.checks.command" in adapters  # the layer's one check
+    assert not adapters & {"gates.checks.mypy", "gates.checks.bandit", "gates.checks.pytest"}
+
+
 def test_pre_commit_outside_git_is_a_usage_error(gates: GatesRunner, tmp_path: Path) -> None:
     done = gates(tmp_path, "run", "pre-commit")
     assert done.returncode == 2

@@ -1,3 +1,3 @@
-from gates.cli import main
+from gates.cli import console
 
-raise SystemExit(main())
+raise SystemExit(console())

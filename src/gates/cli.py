@@ -5,10 +5,20 @@ Exit codes: 0 every gate passed; 1 a gate failed; 2 usage or config error; 130 i
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def console() -> int:
+    """The `gates` command and `python -m gates`: `main`, then a quick exit."""
+    code = main()
+    # The run is over, and the process's exit frees what is left. Frozen, those objects are
+    # spared the collector's last pass over every module: ~10 ms of each commit's hook.
+    gc.freeze()
+    return code
 
 
 def main(argv: Sequence[str] | None = None) -> int:
