@@ -45,6 +45,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from installed import CompileError, compile_gates, gates_package
+
 BIN = Path(sys.executable).parent
 HERE = Path(__file__).resolve().parent.parent
 PACKAGES = ("rich", "pygments")  # the corpus: real, varied Python, installed with gates
@@ -534,29 +536,6 @@ def verdicts(scenarios: Sequence[Scenario]) -> list[str]:
     return lines
 
 
-def gates_package(env: dict[str, str]) -> Path | None:
-    """The folder of the gates package these runs import."""
-    where = subprocess.run(
-        [sys.executable, "-c", "import gates; print(gates.__file__)"],
-        env=env, capture_output=True, text=True, check=False,
-    ).stdout.strip()  # fmt: skip
-    return Path(where).parent if where else None
-
-
-def compile_gates(env: dict[str, str]) -> str:
-    """Compile the bytecode of the gates these runs import, as `pip install` does. A checkout
-    on PYTHONPATH (or an editable install) under PYTHONDONTWRITEBYTECODE would otherwise be
-    compiled from source on every run, which no installed gates is, nor pre-commit here."""
-    package = gates_package(env)
-    if package is None:
-        return "gates does not import"
-    done = subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)],
-                          env=env, capture_output=True, text=True, check=False)  # fmt: skip
-    if done.returncode != 0:
-        raise BenchError(f"cannot compile {package}: {done.stdout}{done.stderr}")
-    return f"compiled the bytecode of {package}, as pip install does"
-
-
 def gates_commit(env: dict[str, str]) -> str:
     """The commit of the gates these runs import, and whether its sources differ from it
     (an editable install runs the working tree, uncommitted edits included)."""
@@ -678,7 +657,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="gates-bench-hooks-"))
     try:
         return run_bench(tmp, args.runs, args.scenario or SCENARIOS)
-    except BenchError as exc:
+    except (BenchError, CompileError) as exc:
         print(f"bench/hooks.py: {exc}", file=sys.stderr)
         return 1
     finally:

@@ -32,6 +32,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from installed import CompileError, compile_gates
+
 BIN = Path(sys.executable).parent
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo"
 VERSION_TARGET = 1.5  # gates --version / python -c pass
@@ -131,21 +133,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def compile_gates(env: dict[str, str]) -> str:
-    """Compile the bytecode of the gates the runs import, as `pip install` does (and did for
-    pre-commit): under PYTHONDONTWRITEBYTECODE an editable install would otherwise be
-    compiled from source on every run."""
-    found = subprocess.run([sys.executable, "-c", "import gates; print(gates.__file__)"],
-                           env=env, capture_output=True, text=True, check=False)  # fmt: skip
-    where = found.stdout.strip()
-    if not where:
-        return "gates does not import: nothing compiled"
-    package = Path(where).parent
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], env=env,
-                   capture_output=True, check=False)  # fmt: skip
-    return f"compiled the bytecode of {package}, as pip install does"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     gates = program("gates")
@@ -154,7 +141,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     env = {**os.environ, "NO_COLOR": "1"}
     env.pop("SKIP", None)
-    print(compile_gates(env))
+    try:
+        print(compile_gates(env))
+    except CompileError as exc:  # timed as it is, and said
+        print(f"not compiled: {exc}")
     with tempfile.TemporaryDirectory(prefix="gates-bench-") as tmp:
         floor = Row("python -c pass", [sys.executable, "-c", "pass"])
         version = Row("gates --version", [str(gates), "--version"])

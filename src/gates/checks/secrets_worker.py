@@ -45,10 +45,13 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gates.checks.diffs import DiffError, git_diff, target
 from gates.checks.redact import mask
+
+if TYPE_CHECKING:
+    from gates.checks.secrets_screen import Rules
 
 USAGE = (
     "usage: python -m gates.checks.secrets_worker [--baseline PATH]"
@@ -153,7 +156,7 @@ def scan(options: Options) -> Report:
 
 
 @functools.cache
-def _screen_rules() -> Any:
+def _screen_rules() -> Rules | None:
     """The pre-screen's rules for the plugins in effect; None when it cannot vouch for them."""
     from gates.checks import secrets_screen
 
